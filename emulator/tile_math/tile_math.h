@@ -1,0 +1,48 @@
+// Tile math of one Tensix core: unpack, FPU (matrix engine), SFPU, pack.
+//
+// A tile inside the engine is 1024 fp32 values in logical row-major order (row * 32 + col). Unpack turns
+// a CB tile (face layout, a DataFormat) into that form; every FPU or SFPU result is rounded to the DST
+// format (bf16 unless fp32_dest_acc_en); pack rounds DST into the output CB's format and face layout.
+//
+// Math fidelity: the multipliers take 5 bits of SrcA's mantissa and 7 bits of SrcB's per pass; LoFi
+// makes one pass, HiFi2/3/4 two/three/four, each pass adding the next slice of mantissa bits (see
+// fidelity.h for the exact slices). Additions are not affected by fidelity. The sum of each output
+// element runs over k in order 0..31 in fp32, so results never depend on the host or thread count.
+#pragma once
+
+#include <cstdint>
+
+#include "tilesim/data_format.h"
+
+namespace tilesim::emu::tile {
+
+struct alignas(64) Tile {
+  float v[1024];
+};
+
+// What the compute kernel's ComputeConfig sets, plus what the *_init calls configure.
+struct MathConfig {
+  MathFidelity fidelity = MathFidelity::HiFi4;
+  bool fp32_dest = false;     // fp32_dest_acc_en
+  bool approx = false;        // math_approx_mode (SFPU)
+};
+
+// CB tile bytes (face layout, `format`) -> row-major fp32. `src` holds TileSizeBytes(format) bytes.
+void Unpack(const uint8_t* src, DataFormat format, Tile& out);
+// Row-major fp32 -> CB tile bytes in `format` (round to nearest even for Float16_b).
+void Pack(const Tile& in, DataFormat format, uint8_t* dst);
+// Rounds every element to what DST can hold (bf16 unless fp32_dest).
+void RoundToDst(Tile& tile, const MathConfig& config);
+
+// dst += a x b (b transposed if transpose_b), with the fidelity's operand precision; then rounded to DST.
+void MatmulAccumulate(const Tile& a, const Tile& b, bool transpose_b, const MathConfig& config, Tile& dst);
+// dst = a op b element-wise; mul applies fidelity. Rounded to DST.
+void Add(const Tile& a, const Tile& b, const MathConfig& config, Tile& dst);
+void Sub(const Tile& a, const Tile& b, const MathConfig& config, Tile& dst);
+void Mul(const Tile& a, const Tile& b, const MathConfig& config, Tile& dst);
+
+enum class SfpuOp : uint8_t { Exp, Log, Relu, Recip, Sqrt, Gelu };
+// dst = op(dst) element-wise, in place; rounded to DST.
+void Sfpu(SfpuOp op, const MathConfig& config, Tile& dst);
+
+}  // namespace tilesim::emu::tile
