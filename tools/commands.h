@@ -1,0 +1,22 @@
+// The `tilesim` subcommands. Each Add*Command registers its options on `app` and, when the subcommand is
+// parsed, sets `command` to the function that runs it and returns the exit code.
+#pragma once
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace tilesim::tools {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitValidationFailed = 1;
+inline constexpr int kExitBadArguments = 2;
+inline constexpr int kExitRunFailed = 3;
+
+using Command = std::function<int()>;
+
+void AddRunCommand(CLI::App& app, Command& command);      // tilesim run gemm | eltwise_add | ... | loopback
+void AddSamplesCommand(CLI::App& app, Command& command);  // tilesim samples
+void AddDisasmCommand(CLI::App& app, Command& command);   // tilesim disasm FILE.tsb
+
+}  // namespace tilesim::tools

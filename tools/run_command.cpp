@@ -1,0 +1,183 @@
+// tilesim run <workload> [options]: runs a built-in workload, prints a summary or one JSON object.
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "tools/commands.h"
+#include "tilesim/data_format.h"
+#include "tilesim/workloads.h"
+
+namespace tilesim::tools {
+
+namespace {
+
+constexpr uint32_t kMaxExtent = 16384;  // larger shapes would not fit host memory and time sensibly
+
+// "8x8" -> (8, 8); false if malformed or outside 1..64.
+bool ParseGrid(const std::string& text, uint32_t& x, uint32_t& y) {
+  const size_t sep = text.find('x');
+  if (sep == std::string::npos || sep == 0 || sep + 1 == text.size()) return false;
+  try {
+    size_t used_x = 0, used_y = 0;
+    const unsigned long gx = std::stoul(text.substr(0, sep), &used_x);
+    const unsigned long gy = std::stoul(text.substr(sep + 1), &used_y);
+    if (used_x != sep || used_y != text.size() - sep - 1) return false;
+    if (gx < 1 || gy < 1 || gx > 64 || gy > 64) return false;
+    x = static_cast<uint32_t>(gx);
+    y = static_cast<uint32_t>(gy);
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+const CLI::Validator kGrid(
+    [](std::string& text) {
+      uint32_t x = 0, y = 0;
+      return ParseGrid(text, x, y) ? std::string()
+                                   : fmt::format("'{}' is not a grid COLSxROWS with 1..64 each (e.g. 8x8)", text);
+    },
+    "COLSxROWS", "grid");
+
+const CLI::Validator kFidelity(
+    [](std::string& text) {
+      MathFidelity f;
+      return ParseMathFidelity(text, f) ? std::string()
+                                        : fmt::format("'{}' is not a math fidelity (LoFi, HiFi2, HiFi3, HiFi4)", text);
+    },
+    "LoFi|HiFi2|HiFi3|HiFi4", "fidelity");
+
+int Report(const WorkloadResult& result, bool json) {
+  if (json) {
+    fmt::print("{}\n", result.ToJson().dump(2));
+  } else {
+    fmt::print("{}\n", result.Summary());
+  }
+  return result.ok ? kExitOk : kExitValidationFailed;
+}
+
+// Options every workload has.
+struct CommonOptions {
+  std::string grid;
+  uint32_t threads = 0;
+  uint64_t seed = 0;
+  bool json = false;
+
+  void Add(CLI::App* sub, const std::string& default_grid) {
+    grid = default_grid;
+    sub->add_option("--grid", grid, "Tensix grid, COLSxROWS")->check(kGrid)->capture_default_str();
+    sub->add_option("--threads", threads, "host threads for the emulator and Eigen (0 = every host core)")
+        ->check(CLI::Range(0u, 1024u))
+        ->capture_default_str();
+    sub->add_option("--seed", seed, "seed of the random inputs")->capture_default_str();
+    sub->add_flag("--json", json, "print one JSON object instead of the summary");
+  }
+  void GridInto(uint32_t& x, uint32_t& y) const { ParseGrid(grid, x, y); }
+};
+
+void AddGemm(CLI::App* run, Command& command) {
+  struct Options {
+    GemmOptions gemm;
+    CommonOptions common;
+    std::string fidelity = "HiFi4";
+    double min_pcc = 0;
+  };
+  auto o = std::make_shared<Options>();
+  CLI::App* sub = run->add_subcommand("gemm", "bf16 GEMM C = A x B over the grid, checked against Eigen fp32 (PCC)");
+  sub->add_option("--M", o->gemm.M, "rows of A and C")->check(CLI::Range(1u, kMaxExtent))->capture_default_str();
+  sub->add_option("--N", o->gemm.N, "columns of B and C")->check(CLI::Range(1u, kMaxExtent))->capture_default_str();
+  sub->add_option("--K", o->gemm.K, "columns of A, rows of B")->check(CLI::Range(1u, kMaxExtent))->capture_default_str();
+  sub->add_option("--fidelity", o->fidelity, "math fidelity")->check(kFidelity)->capture_default_str();
+  sub->add_flag("--fp32-dest", o->gemm.fp32_dest, "accumulate in fp32 DST (fp32_dest_acc_en)");
+  sub->add_option("--min-pcc", o->min_pcc, "PCC needed to pass (default 0.999, LoFi 0.99)")->check(CLI::Range(-1.0, 1.0));
+  o->common.Add(sub, "8x8");
+  sub->callback([o, &command] {
+    command = [o] {
+      GemmOptions g = o->gemm;
+      o->common.GridInto(g.grid_x, g.grid_y);
+      g.threads = o->common.threads;
+      g.seed = o->common.seed;
+      ParseMathFidelity(o->fidelity, g.fidelity);
+      if (o->min_pcc != 0) g.min_pcc = o->min_pcc;
+      return Report(RunGemm(g), o->common.json);
+    };
+  });
+}
+
+void AddEltwise(CLI::App* run, Command& command, EltwiseOp op) {
+  struct Options {
+    EltwiseOptions eltwise;
+    CommonOptions common;
+    std::string fidelity = "HiFi4";
+  };
+  auto o = std::make_shared<Options>();
+  o->eltwise.op = op;
+  const std::string name = fmt::format("eltwise_{}", ToString(op));
+  CLI::App* sub = run->add_subcommand(
+      name, fmt::format("bf16 C = A {} B tile by tile over the grid, checked against Eigen (allclose)",
+                        op == EltwiseOp::Add ? "+" : op == EltwiseOp::Sub ? "-" : "*"));
+  sub->add_option("--rows,--M", o->eltwise.rows, "rows")->check(CLI::Range(1u, kMaxExtent))->capture_default_str();
+  sub->add_option("--cols,--N", o->eltwise.cols, "columns")->check(CLI::Range(1u, kMaxExtent))->capture_default_str();
+  sub->add_option("--fidelity", o->fidelity, "math fidelity (affects mul)")->check(kFidelity)->capture_default_str();
+  sub->add_option("--atol", o->eltwise.atol, "absolute tolerance")->check(CLI::NonNegativeNumber)->capture_default_str();
+  sub->add_option("--rtol", o->eltwise.rtol, "relative tolerance")->check(CLI::NonNegativeNumber)->capture_default_str();
+  o->common.Add(sub, "8x8");
+  sub->callback([o, &command] {
+    command = [o] {
+      EltwiseOptions e = o->eltwise;
+      o->common.GridInto(e.grid_x, e.grid_y);
+      e.threads = o->common.threads;
+      e.seed = o->common.seed;
+      ParseMathFidelity(o->fidelity, e.fidelity);
+      return Report(RunEltwise(e), o->common.json);
+    };
+  });
+}
+
+void AddLoopback(CLI::App* run, Command& command) {
+  struct Options {
+    LoopbackOptions loopback;
+    CommonOptions common;
+  };
+  auto o = std::make_shared<Options>();
+  CLI::App* sub = run->add_subcommand("loopback", "DRAM -> L1 -> DRAM page copy, checked bit-exact");
+  sub->add_option("--size", o->loopback.size_bytes, "bytes to copy (a multiple of the page size)")
+      ->check(CLI::Range(uint64_t{32}, uint64_t{1} << 30))
+      ->capture_default_str();
+  sub->add_option("--page-size", o->loopback.page_size, "page size in bytes (a multiple of 32)")
+      ->check(CLI::Range(32u, 1u << 20))
+      ->capture_default_str();
+  o->common.Add(sub, "1x1");
+  sub->callback([o, &command] {
+    command = [o] {
+      LoopbackOptions l = o->loopback;
+      o->common.GridInto(l.grid_x, l.grid_y);
+      l.threads = o->common.threads;
+      l.seed = o->common.seed;
+      return Report(RunLoopback(l), o->common.json);
+    };
+  });
+}
+
+}  // namespace
+
+void AddRunCommand(CLI::App& app, Command& command) {
+  CLI::App* run = app.add_subcommand("run", "run a built-in workload on the emulated grid and check it");
+  run->require_subcommand(0, 1);
+  // A word that is not a workload lands here, so the error can name it instead of CLI11's generic one.
+  auto unknown = std::make_shared<std::string>();
+  run->add_option("workload", *unknown, "gemm, eltwise_add, eltwise_sub, eltwise_mul or loopback");
+  AddGemm(run, command);
+  for (EltwiseOp op : {EltwiseOp::Add, EltwiseOp::Sub, EltwiseOp::Mul}) AddEltwise(run, command, op);
+  AddLoopback(run, command);
+  run->callback([run, unknown] {
+    if (!run->get_subcommands().empty()) return;
+    std::string known;
+    for (const WorkloadInfo& w : ListWorkloads()) known += (known.empty() ? "" : ", ") + w.name;
+    throw CLI::ValidationError(unknown->empty() ? fmt::format("run: name a workload ({})", known)
+                                                : fmt::format("run: unknown workload '{}' (known: {})", *unknown, known));
+  });
+}
+
+}  // namespace tilesim::tools
