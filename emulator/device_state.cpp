@@ -1,0 +1,111 @@
+// Device memories: lazily backed DRAM banks, calloc'ed L1s and the NoC coordinate map (device_state.h).
+#include "emulator/device_state.h"
+
+#include "emulator/noc_address.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <stdexcept>
+#include <string>
+
+namespace tilesim::emu {
+
+DramBank::DramBank(uint64_t size)
+    : size_(size), chunks_(new std::atomic<uint8_t*>[(size + kChunkBytes - 1) / kChunkBytes]) {
+  const uint64_t n = (size + kChunkBytes - 1) / kChunkBytes;
+  for (uint64_t i = 0; i < n; ++i) chunks_[i].store(nullptr, std::memory_order_relaxed);
+}
+
+uint8_t* DramBank::ChunkForWrite(uint64_t chunk) {
+  uint8_t* p = chunks_[chunk].load(std::memory_order_acquire);
+  if (p != nullptr) return p;
+  std::lock_guard lock(allocate_mutex_);
+  p = chunks_[chunk].load(std::memory_order_relaxed);
+  if (p == nullptr) {
+    owned_.emplace_back(new uint8_t[kChunkBytes]());  // zeroed, like an untouched chunk reads
+    p = owned_.back().get();
+    chunks_[chunk].store(p, std::memory_order_release);
+  }
+  return p;
+}
+
+void DramBank::Read(uint64_t offset, uint8_t* dst, uint64_t n) const {
+  while (n > 0) {
+    const uint64_t chunk = offset / kChunkBytes;
+    const uint64_t in_chunk = offset % kChunkBytes;
+    const uint64_t len = std::min(n, kChunkBytes - in_chunk);
+    const uint8_t* p = chunks_[chunk].load(std::memory_order_acquire);
+    if (p == nullptr) {
+      std::memset(dst, 0, len);
+    } else {
+      std::memcpy(dst, p + in_chunk, len);
+    }
+    dst += len;
+    offset += len;
+    n -= len;
+  }
+}
+
+void DramBank::Write(uint64_t offset, const uint8_t* src, uint64_t n) {
+  while (n > 0) {
+    const uint64_t chunk = offset / kChunkBytes;
+    const uint64_t in_chunk = offset % kChunkBytes;
+    const uint64_t len = std::min(n, kChunkBytes - in_chunk);
+    std::memcpy(ChunkForWrite(chunk) + in_chunk, src, len);
+    src += len;
+    offset += len;
+    n -= len;
+  }
+}
+
+uint64_t DramBank::BytesBacked() const {
+  std::lock_guard lock(allocate_mutex_);
+  return owned_.size() * kChunkBytes;
+}
+
+void DeviceState::FreeDeleter::operator()(uint8_t* p) const { std::free(p); }
+
+DeviceState::DeviceState(DeviceConfig finalized_config) : config_(std::move(finalized_config)) {
+  // NoC addresses carry 6-bit coordinates (noc_address.h).
+  if (config_.noc_size_x > noc::kMaxCoord + 1 || config_.noc_size_y > noc::kMaxCoord + 1) {
+    throw std::invalid_argument("device config: the NoC grid may be at most 64x64 (NoC addresses hold 6-bit coordinates)");
+  }
+  const uint32_t cores = num_cores();
+  l1_.reserve(cores);
+  for (uint32_t i = 0; i < cores; ++i) {
+    auto* bytes = static_cast<uint8_t*>(std::calloc(config_.l1_size, 1));
+    if (bytes == nullptr) throw std::bad_alloc();
+    l1_.emplace_back(bytes);
+  }
+  dram_.reserve(config_.num_dram_banks);
+  for (uint32_t b = 0; b < config_.num_dram_banks; ++b) dram_.push_back(std::make_unique<DramBank>(config_.dram_bank_size));
+
+  endpoints_.assign(static_cast<size_t>(config_.noc_size_x) * config_.noc_size_y, NocEndpoint{});
+  auto place = [&](uint32_t x, uint32_t y, NocEndpoint e, const std::string& what) {
+    NocEndpoint& slot = endpoints_[static_cast<size_t>(y) * config_.noc_size_x + x];
+    if (slot.kind != NocEndpoint::Kind::None) {
+      throw std::invalid_argument("device config: " + what + " shares NoC coordinate (" + std::to_string(x) + "," +
+                                  std::to_string(y) + ") with another endpoint");
+    }
+    slot = e;
+  };
+  for (uint32_t i = 0; i < cores; ++i) {
+    const NocCoord c = WorkerNoc(CoreAt(i));
+    place(c.x, c.y, NocEndpoint{NocEndpoint::Kind::Worker, i}, "a worker core");
+  }
+  for (uint32_t b = 0; b < config_.num_dram_banks; ++b) {
+    const NocCoord c = config_.dram_bank_noc[b];
+    place(c.x, c.y, NocEndpoint{NocEndpoint::Kind::Dram, b}, "DRAM bank " + std::to_string(b));
+  }
+}
+
+DeviceState::~DeviceState() = default;
+
+NocEndpoint DeviceState::EndpointAt(uint32_t noc_x, uint32_t noc_y) const {
+  if (noc_x >= config_.noc_size_x || noc_y >= config_.noc_size_y) return NocEndpoint{};
+  return endpoints_[static_cast<size_t>(noc_y) * config_.noc_size_x + noc_x];
+}
+
+}  // namespace tilesim::emu

@@ -1,0 +1,175 @@
+// Kernel API: the compute engine. Unpack reads tiles at the front of input CBs, the FPU writes the DST
+// section math holds, pack writes the DST section pack holds into the reserved back of an output CB.
+// Formats come from the CBs; fidelity, fp32 DST and approximation mode from the kernel's ComputeSpec.
+#include <mutex>
+#include <string>
+
+#include "emulator/kernel_api/kernel_api.h"
+#include "emulator/kernel_context.h"
+#include "emulator/tile_math/tile_math.h"
+#include "emulator/vm/trap.h"
+
+namespace tilesim::emu::api {
+namespace {
+
+std::string Pages(uint32_t n) { return std::to_string(n) + (n == 1 ? " page" : " pages"); }
+
+// The CB's pages must hold whole tiles of a format the tile math can convert.
+void CheckTileFormat(const CircularBuffer& cb, const char* op) {
+  const std::string name = std::string(op) + ": cb " + std::to_string(cb.spec.index);
+  if (!IsEmulated(cb.spec.format)) {
+    throw KernelTrap(name + " holds " + std::string(ToString(cb.spec.format)) +
+                     " tiles, which the emulator cannot unpack or pack yet (Float32 and Float16_b only)");
+  }
+  if (cb.spec.page_size < TileSizeBytes(cb.spec.format)) {
+    throw KernelTrap(name + " has " + std::to_string(cb.spec.page_size) + "-byte pages, smaller than one " +
+                     std::string(ToString(cb.spec.format)) + " tile (" + std::to_string(TileSizeBytes(cb.spec.format)) +
+                     " bytes)");
+  }
+}
+
+// Unpacks tile `t` of the front of CB `cb_index` (t counts from the front; it must be ready).
+void UnpackFront(KernelContext& ctx, uint32_t cb_index, uint32_t t, const char* op, tile::Tile& out) {
+  CircularBuffer& cb = ctx.Cb(cb_index, op);
+  CheckTileFormat(cb, op);
+  uint32_t address;
+  {
+    std::lock_guard lock(ctx.core().lock);
+    if (t >= cb.PagesReady()) {
+      throw KernelTrap(std::string(op) + ": tile " + std::to_string(t) + " of cb " + std::to_string(cb_index) +
+                       "'s front is not ready (" + Pages(cb.PagesReady()) + " ready; cb_wait_front first)");
+    }
+    if (cb.FrontPage() + t >= cb.spec.num_pages) {
+      throw KernelTrap(std::string(op) + ": tile " + std::to_string(t) + " of cb " + std::to_string(cb_index) +
+                       "'s front lies past the end of the buffer (the CB's read pointer wraps only between blocks)");
+    }
+    address = cb.PageAddress(cb.FrontPage() + t);
+  }
+  // The page stays ready until this context pops it, so it can be read outside the lock.
+  tile::Unpack(ctx.core().l1 + address, cb.spec.format, out);
+}
+
+// Packs `src` into page `page` of CB `cb_index`'s reserved back; `advance` moves pack_tile's counter.
+void PackInto(KernelContext& ctx, const tile::Tile& src, uint32_t cb_index, uint32_t page, bool advance, const char* op) {
+  CircularBuffer& cb = ctx.Cb(cb_index, op);
+  CheckTileFormat(cb, op);
+  uint32_t address;
+  {
+    std::lock_guard lock(ctx.core().lock);
+    const uint32_t slot = advance ? cb.packed : page;
+    if (slot >= cb.reserved) {
+      throw KernelTrap(std::string(op) + ": page " + std::to_string(slot) + " of cb " + std::to_string(cb_index) +
+                       "'s back is not reserved (" + Pages(cb.reserved) + " reserved; cb_reserve_back first)");
+    }
+    address = cb.PageAddress(cb.BackPage() + slot);  // reservations never run past the end (cb.cpp)
+    if (advance) ++cb.packed;
+  }
+  tile::Pack(src, cb.spec.format, ctx.core().l1 + address);
+  ctx.NoteProgress();
+}
+
+// Checks the CBs an *_init call names exist; the formats themselves are read from the CBs at each op.
+CallStatus InitCbs(KernelContext& ctx, const uint64_t* args, uint32_t count, const char* op) {
+  ctx.compute();
+  for (uint32_t i = 0; i < count; ++i) ctx.Cb(U32(args, i), op);
+  return CallStatus::Done;
+}
+
+using BinaryFn = void (*)(const tile::Tile&, const tile::Tile&, const tile::MathConfig&, tile::Tile&);
+
+CallStatus Binary(KernelContext& ctx, const uint64_t* args, BinaryFn fn, const char* op) {
+  ComputeState& compute = ctx.compute();
+  tile::Tile& dst = compute.dst.MathTile(U32(args, 4), op);
+  UnpackFront(ctx, U32(args, 0), U32(args, 2), op, compute.operand_a);
+  UnpackFront(ctx, U32(args, 1), U32(args, 3), op, compute.operand_b);
+  fn(compute.operand_a, compute.operand_b, compute.math, dst);
+  return CallStatus::Done;
+}
+
+}  // namespace
+
+// ---- DST handshake ----
+
+CallStatus tile_regs_acquire(KernelContext& ctx, const uint64_t*, uint64_t&) {
+  ctx.compute().dst.Acquire();
+  return CallStatus::Done;
+}
+CallStatus tile_regs_commit(KernelContext& ctx, const uint64_t*, uint64_t&) {
+  ctx.compute().dst.Commit();
+  return CallStatus::Done;
+}
+CallStatus tile_regs_wait(KernelContext& ctx, const uint64_t*, uint64_t&) {
+  ctx.compute().dst.Wait();
+  return CallStatus::Done;
+}
+CallStatus tile_regs_release(KernelContext& ctx, const uint64_t*, uint64_t&) {
+  ctx.compute().dst.Release();
+  return CallStatus::Done;
+}
+CallStatus acquire_dst(KernelContext& ctx, const uint64_t*, uint64_t&) {
+  ctx.compute().dst.AcquireDst();
+  return CallStatus::Done;
+}
+CallStatus release_dst(KernelContext& ctx, const uint64_t*, uint64_t&) {
+  ctx.compute().dst.ReleaseDst();
+  return CallStatus::Done;
+}
+
+// ---- Initialisation ----
+
+CallStatus binary_op_init_common(KernelContext& ctx, const uint64_t* args, uint64_t&) {
+  return InitCbs(ctx, args, 3, "binary_op_init_common");
+}
+CallStatus unary_op_init_common(KernelContext& ctx, const uint64_t* args, uint64_t&) {
+  return InitCbs(ctx, args, 2, "unary_op_init_common");
+}
+CallStatus init_sfpu(KernelContext& ctx, const uint64_t* args, uint64_t&) { return InitCbs(ctx, args, 2, "init_sfpu"); }
+CallStatus mm_init(KernelContext& ctx, const uint64_t* args, uint64_t&) { return InitCbs(ctx, args, 3, "mm_init"); }
+CallStatus mm_init_short(KernelContext& ctx, const uint64_t* args, uint64_t&) { return InitCbs(ctx, args, 2, "mm_init_short"); }
+CallStatus add_tiles_init(KernelContext& ctx, const uint64_t* args, uint64_t&) { return InitCbs(ctx, args, 2, "add_tiles_init"); }
+CallStatus sub_tiles_init(KernelContext& ctx, const uint64_t* args, uint64_t&) { return InitCbs(ctx, args, 2, "sub_tiles_init"); }
+CallStatus mul_tiles_init(KernelContext& ctx, const uint64_t* args, uint64_t&) { return InitCbs(ctx, args, 2, "mul_tiles_init"); }
+CallStatus copy_tile_to_dst_init_short(KernelContext& ctx, const uint64_t* args, uint64_t&) {
+  return InitCbs(ctx, args, 1, "copy_tile_to_dst_init_short");
+}
+CallStatus copy_tile_init(KernelContext& ctx, const uint64_t* args, uint64_t&) { return InitCbs(ctx, args, 1, "copy_tile_init"); }
+
+// ---- FPU ----
+
+CallStatus matmul_tiles(KernelContext& ctx, const uint64_t* args, uint64_t&) {
+  ComputeState& compute = ctx.compute();
+  tile::Tile& dst = compute.dst.MathTile(U32(args, 4), "matmul_tiles");
+  UnpackFront(ctx, U32(args, 0), U32(args, 2), "matmul_tiles", compute.operand_a);
+  UnpackFront(ctx, U32(args, 1), U32(args, 3), "matmul_tiles", compute.operand_b);
+  // The last argument transposes B; matmul_tiles always accumulates into DST.
+  tile::MatmulAccumulate(compute.operand_a, compute.operand_b, U32(args, 5) != 0, compute.math, dst);
+  return CallStatus::Done;
+}
+
+CallStatus add_tiles(KernelContext& ctx, const uint64_t* args, uint64_t&) { return Binary(ctx, args, &tile::Add, "add_tiles"); }
+CallStatus sub_tiles(KernelContext& ctx, const uint64_t* args, uint64_t&) { return Binary(ctx, args, &tile::Sub, "sub_tiles"); }
+CallStatus mul_tiles(KernelContext& ctx, const uint64_t* args, uint64_t&) { return Binary(ctx, args, &tile::Mul, "mul_tiles"); }
+
+CallStatus copy_tile(KernelContext& ctx, const uint64_t* args, uint64_t&) {
+  ComputeState& compute = ctx.compute();
+  tile::Tile& dst = compute.dst.MathTile(U32(args, 2), "copy_tile");
+  UnpackFront(ctx, U32(args, 0), U32(args, 1), "copy_tile", dst);
+  tile::RoundToDst(dst, compute.math);
+  return CallStatus::Done;
+}
+
+// ---- Pack ----
+
+CallStatus pack_tile(KernelContext& ctx, const uint64_t* args, uint64_t&) {
+  const tile::Tile& src = ctx.compute().dst.PackTile(U32(args, 0), "pack_tile");
+  PackInto(ctx, src, U32(args, 1), 0, /*advance=*/true, "pack_tile");
+  return CallStatus::Done;
+}
+
+CallStatus pack_tile_out_of_order(KernelContext& ctx, const uint64_t* args, uint64_t&) {
+  const tile::Tile& src = ctx.compute().dst.PackTile(U32(args, 0), "pack_tile_out_of_order");
+  PackInto(ctx, src, U32(args, 1), U32(args, 2), /*advance=*/false, "pack_tile_out_of_order");
+  return CallStatus::Done;
+}
+
+}  // namespace tilesim::emu::api
