@@ -1,0 +1,130 @@
+// Shared helpers for the device-model tests: compiling KernelBuilder kernels, placing them on cores, and
+// common reader / writer kernels.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "emulator/emulator.h"
+#include "tilesim/compiler.h"
+#include "tilesim/kernel_builder.h"
+
+namespace tilesim::emu::testing {
+
+using kir::Expr;
+using kir::KernelBuilder;
+
+inline std::shared_ptr<const bc::KernelBinary> Compile(KernelBuilder& k) {
+  return std::make_shared<const bc::KernelBinary>(compiler::LowerToBytecode(k.Build()));
+}
+
+inline KernelSpec Place(std::shared_ptr<const bc::KernelBinary> binary, std::vector<CoreCoord> cores,
+                        std::vector<std::vector<uint32_t>> args = {}) {
+  KernelSpec spec;
+  spec.binary = std::move(binary);
+  spec.cores = std::move(cores);
+  spec.runtime_args = std::move(args);
+  return spec;
+}
+
+inline CircularBufferSpec Cb(uint32_t index, uint32_t address, uint32_t page_size, uint32_t num_pages,
+                             DataFormat format = DataFormat::Float16_b) {
+  return CircularBufferSpec{index, address, page_size, num_pages, format};
+}
+
+// Runs and collects DPRINT lines.
+struct Outcome {
+  RunResult result;
+  std::vector<std::string> lines;
+};
+inline Outcome RunCollecting(Device& device, const ProgramSpec& program, uint32_t threads = 2,
+                             std::chrono::milliseconds livelock_timeout = std::chrono::milliseconds(2000)) {
+  Outcome out;
+  RunOptions options;
+  options.threads = threads;
+  options.livelock_timeout = livelock_timeout;
+  options.dprint = [&out](const std::string& line) { out.lines.push_back(line); };
+  out.result = Run(device, program, options);
+  return out;
+}
+
+inline std::vector<uint8_t> Pattern(size_t n, uint32_t seed) {
+  std::vector<uint8_t> bytes(n);
+  uint32_t x = seed * 2654435761u + 12345u;
+  for (auto& b : bytes) {
+    x = x * 1664525u + 1013904223u;
+    b = static_cast<uint8_t>(x >> 24);
+  }
+  return bytes;
+}
+
+inline uint32_t ReadWord(Device& device, CoreCoord core, uint32_t address) {
+  uint8_t bytes[4];
+  device.ReadL1(core, address, bytes);
+  uint32_t v;
+  std::memcpy(&v, bytes, 4);
+  return v;
+}
+
+inline void WriteWord(Device& device, CoreCoord core, uint32_t address, uint32_t value) {
+  uint8_t bytes[4];
+  std::memcpy(bytes, &value, 4);
+  device.WriteL1(core, address, bytes);
+}
+
+// Reader: args (base, n_pages, page_size): pages 0..n-1 of an interleaved DRAM buffer -> CB `cb`, one at a time.
+inline std::shared_ptr<const bc::KernelBinary> DramReader(uint32_t cb, const std::string& name = "reader") {
+  KernelBuilder k(name, KernelRole::DataMovement0, name + ".cpp");
+  Expr base = k.let("base", k.get_arg_val(0u));
+  Expr n = k.let("n", k.get_arg_val(1u));
+  Expr page = k.let("page", k.get_arg_val(2u));
+  k.for_("i", 0u, n, [&](Expr i) {
+    k.cb_reserve_back(cb, 1u);
+    Expr l1 = k.get_write_ptr(cb);
+    k.noc_async_read(k.get_noc_addr_interleaved(i, base, page, 1u, 0u), l1, page);
+    k.noc_async_read_barrier();
+    k.cb_push_back(cb, 1u);
+  });
+  return Compile(k);
+}
+
+// Writer: args (base, n_pages, page_size): CB `cb` -> pages 0..n-1 of an interleaved DRAM buffer.
+inline std::shared_ptr<const bc::KernelBinary> DramWriter(uint32_t cb, const std::string& name = "writer") {
+  KernelBuilder k(name, KernelRole::DataMovement1, name + ".cpp");
+  Expr base = k.let("base", k.get_arg_val(0u));
+  Expr n = k.let("n", k.get_arg_val(1u));
+  Expr page = k.let("page", k.get_arg_val(2u));
+  k.for_("i", 0u, n, [&](Expr i) {
+    k.cb_wait_front(cb, 1u);
+    Expr l1 = k.get_read_ptr(cb);
+    k.noc_async_write(l1, k.get_noc_addr_interleaved(i, base, page, 1u, 0u), page);
+    k.noc_async_write_barrier();
+    k.cb_pop_front(cb, 1u);
+  });
+  return Compile(k);
+}
+
+// Host side of an interleaved DRAM buffer (REFERENCE.md: page i in bank i % banks at base + (i / banks) * page).
+inline void WriteInterleaved(Device& device, uint32_t base, uint32_t page_size, const std::vector<uint8_t>& data) {
+  const uint32_t banks = device.config().num_dram_banks;
+  for (uint32_t i = 0; i * page_size < data.size(); ++i) {
+    device.WriteDram(i % banks, base + uint64_t{i / banks} * page_size,
+                     std::span<const uint8_t>(data.data() + size_t{i} * page_size, page_size));
+  }
+}
+inline std::vector<uint8_t> ReadInterleaved(Device& device, uint32_t base, uint32_t page_size, uint32_t pages) {
+  const uint32_t banks = device.config().num_dram_banks;
+  std::vector<uint8_t> data(size_t{pages} * page_size);
+  for (uint32_t i = 0; i < pages; ++i) {
+    device.ReadDram(i % banks, base + uint64_t{i / banks} * page_size,
+                    std::span<uint8_t>(data.data() + size_t{i} * page_size, page_size));
+  }
+  return data;
+}
+
+}  // namespace tilesim::emu::testing
