@@ -72,14 +72,21 @@ bool HasEffects(const Expr& expr) {
   });
 }
 
-// Forms whose code writes the destination register only with its last instruction (after converting it
-// in place), so the destination may be a variable the expression itself reads: `x = x + 1`.
-bool WritesDestinationLast(const Expr& expr) {
-  const auto& node = expr->node;
-  if (const auto* b = std::get_if<kir::BinaryExpr>(&node)) return !kir::IsLogical(b->op);
-  return std::holds_alternative<kir::UnaryExpr>(node) || std::holds_alternative<kir::VarExpr>(node) ||
-         std::holds_alternative<kir::ConstExpr>(node) || std::holds_alternative<kir::CallExpr>(node) ||
-         std::holds_alternative<kir::LoadExpr>(node);
+// `value` reads `var` only as the operand of its outermost operator, as in `x = x + 1` or `x = -x`: code
+// for it may then write `var`'s register directly, since that is written only by the final instruction.
+bool UpdatesInPlace(const Expr& value, VarId var) {
+  auto is_var = [&](const Expr& e) {
+    const auto* v = std::get_if<kir::VarExpr>(&e->node);
+    return v != nullptr && v->var == var;
+  };
+  if (const auto* b = std::get_if<kir::BinaryExpr>(&value->node)) {
+    return !kir::IsLogical(b->op) && is_var(b->lhs) && !References(b->rhs, var) &&
+           IsNoOpConversion(b->lhs.type(), kir::OperandType(b->op, b->lhs.type(), b->rhs.type()));
+  }
+  if (const auto* u = std::get_if<kir::UnaryExpr>(&value->node)) {
+    return is_var(u->operand) && IsNoOpConversion(u->operand.type(), kir::ResultType(u->op, u->operand.type()));
+  }
+  return false;
 }
 
 class CodeGenerator {
@@ -180,6 +187,19 @@ class CodeGenerator {
     return reg;
   }
 
+  // Like Eval, but computes into `scratch` rather than a new temporary: the first operand of an
+  // operation goes into the operation's own destination, so a left-deep chain such as a + b + c + ...
+  // needs no temporaries at all. Safe because nothing else in the expression reads the destination
+  // (EmitAssign makes sure of it).
+  uint8_t EvalUsing(const Expr& expr, Type type, uint8_t scratch) {
+    if (!expr.defined()) Internal("null expression");
+    if (const auto* v = std::get_if<kir::VarExpr>(&expr->node); v != nullptr && IsNoOpConversion(expr.type(), type)) {
+      return VarRegister(v->var);
+    }
+    EvalInto(expr, scratch, type);
+    return scratch;
+  }
+
   void EvalInto(const Expr& expr, uint8_t dst, Type type) {
     EvalInto(expr, dst);
     ConvertInPlace(dst, expr.type(), type);
@@ -209,7 +229,7 @@ class CodeGenerator {
     } else if (const auto* call = std::get_if<kir::CallExpr>(&node)) {
       EmitCall(*call, dst);
     } else if (const auto* load = std::get_if<kir::LoadExpr>(&node)) {
-      auto [base, offset] = AddressOperand(load->address);
+      auto [base, offset] = AddressOperand(load->address, dst);
       emit_.Emit(Opcode::LD32, dst, base, 0, offset);
     } else {
       Internal("get_compile_time_arg_val left in the kernel");
@@ -219,10 +239,10 @@ class CodeGenerator {
 
   void EmitUnary(const kir::UnaryExpr& u, Type type, uint8_t dst) {
     if (u.op == UnaryOp::LogicalNot) {
-      emit_.Emit(Opcode::LNOT, dst, Eval(u.operand, u.operand.type()));
+      emit_.Emit(Opcode::LNOT, dst, EvalUsing(u.operand, u.operand.type(), dst));
       return;
     }
-    uint8_t operand = Eval(u.operand, type);
+    uint8_t operand = EvalUsing(u.operand, type, dst);
     if (kir::Is32Bit(type)) {
       emit_.Emit(u.op == UnaryOp::Neg ? Opcode::NEG32 : Opcode::NOT32, dst, operand);
       return;
@@ -244,7 +264,7 @@ class CodeGenerator {
       return;
     }
     Type type = kir::OperandType(b.op, b.lhs.type(), b.rhs.type());
-    uint8_t lhs = Eval(b.lhs, type);
+    uint8_t lhs = EvalUsing(b.lhs, type, dst);
     // x + constant and x - constant in 32 bits: one ADDI32.
     if ((b.op == BinaryOp::Add || b.op == BinaryOp::Sub) && kir::Is32Bit(type)) {
       if (auto constant = kir::FoldConstant(b.rhs)) {
@@ -304,7 +324,7 @@ class CodeGenerator {
       EvalInto(*cond != 0 ? s.if_true : s.if_false, dst, type);
       return;
     }
-    uint8_t cond = Eval(s.cond, s.cond.type());  // SELECT and JZ test != 0: any type will do
+    uint8_t cond = EvalUsing(s.cond, s.cond.type(), dst);  // SELECT and JZ test != 0: any type will do
     if (!HasEffects(s.if_true) && !HasEffects(s.if_false)) {
       uint8_t if_true = Eval(s.if_true, type);
       uint8_t if_false = Eval(s.if_false, type);
@@ -336,16 +356,18 @@ class CodeGenerator {
   }
 
   // LD32 / ST32 add an immediate to the base register: `p + constant` needs no ADD of its own.
-  std::pair<uint8_t, uint32_t> AddressOperand(const Expr& address) {
+  // `scratch`: a register the address may be computed in (a load's destination), or nothing (a store).
+  std::pair<uint8_t, uint32_t> AddressOperand(const Expr& address, std::optional<uint8_t> scratch = std::nullopt) {
+    auto operand = [&](const Expr& e, Type type) { return scratch ? EvalUsing(e, type, *scratch) : Eval(e, type); };
     if (!address.defined()) Internal("null address");
     if (const auto* b = std::get_if<kir::BinaryExpr>(&address->node);
         b != nullptr && (b->op == BinaryOp::Add || b->op == BinaryOp::Sub) && kir::Is32Bit(address.type())) {
       if (auto constant = kir::FoldConstant(b->rhs); constant && !kir::FoldConstant(b->lhs)) {
         uint32_t imm = static_cast<uint32_t>(kir::ConvertConstant(*constant, b->rhs.type(), address.type()));
-        return {Eval(b->lhs, address.type()), b->op == BinaryOp::Add ? imm : 0u - imm};
+        return {operand(b->lhs, address.type()), b->op == BinaryOp::Add ? imm : 0u - imm};
       }
     }
-    return {Eval(address, Type::U32), 0};
+    return {operand(address, Type::U32), 0};
   }
 
   // ---- Statements ----
@@ -374,7 +396,7 @@ class CodeGenerator {
 
   void EmitAssign(VarId var, const Expr& value) {
     uint8_t reg = VarRegister(var);
-    if (!References(value, var) || WritesDestinationLast(value)) {
+    if (!References(value, var) || UpdatesInPlace(value, var)) {
       EvalInto(value, reg, VarType(var));
       return;
     }

@@ -10,7 +10,7 @@ namespace {
 
 bool ContainsCompileTimeArg(const kir::Stmt& stmt) {
   bool found = false;
-  kir::RewriteExprsIn(stmt, [&](const kir::Expr& expr) {
+  kir::RewriteExprsIn(stmt, [&](const kir::Expr& expr, const kir::SourceLocation&) {
     found = found || std::holds_alternative<kir::CompileTimeArgExpr>(expr->node);
     return expr;
   });
@@ -21,11 +21,11 @@ bool ContainsCompileTimeArg(const kir::Stmt& stmt) {
 
 kir::Kernel SubstituteCompileTimeArgs(const kir::Kernel& kernel, std::span<const uint32_t> compile_time_args) {
   kir::Kernel result = kernel;
-  result.body = kir::RewriteExprsIn(kernel.body, [&](const kir::Expr& expr) {
+  result.body = kir::RewriteExprsIn(kernel.body, [&](const kir::Expr& expr, const kir::SourceLocation& where) {
     const auto* arg = std::get_if<kir::CompileTimeArgExpr>(&expr->node);
     if (arg == nullptr) return expr;
     if (arg->index >= compile_time_args.size()) {
-      throw CompileError(DescribeLocation(kernel, expr->location),
+      throw CompileError(DescribeLocation(kernel, where),
                          "compile-time arg " + std::to_string(arg->index) + " requested, " +
                              std::to_string(compile_time_args.size()) + " given");
     }
