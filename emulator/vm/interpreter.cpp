@@ -230,6 +230,10 @@ template <bool kExact>
 }  // namespace
 
 SliceEnd RunSlice(const ExecutableKernel& kernel, VmState& state, KernelContext* ctx, L1View l1, uint64_t budget) {
+  // Cheap guards against an ExecutableKernel that did not come from Link (its fields are public).
+  if (kernel.binary == nullptr || kernel.imports.size() != kernel.binary->imports.size()) {
+    throw std::invalid_argument("RunSlice: the kernel was not linked (use emu::Link)");
+  }
   const uint64_t code_size = kernel.binary->code.size();
   if (state.pc >= code_size) {
     Trap(state, state.pc, state.instructions, fmt::format("pc {} outside the kernel's {} instructions", state.pc, code_size));

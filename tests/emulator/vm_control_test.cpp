@@ -291,6 +291,16 @@ TEST(VmControl, PcOutsideTheCodeTraps) {
   EXPECT_THROW(RunSlice(kernel, state, nullptr, L1View{}, 10), KernelTrap);
 }
 
+TEST(VmControl, RunningAnUnlinkedKernelIsRefused) {
+  VmState state;
+  EXPECT_THROW(RunSlice(ExecutableKernel{}, state, nullptr, L1View{}, 10), std::invalid_argument);
+  bc::KernelBinary binary = MakeKernel({Call(0, 0, 0, 1), I(Opcode::HALT)}, 1);
+  binary.imports = {"get_arg_val"};
+  ExecutableKernel unlinked;  // imports not resolved
+  unlinked.binary = std::make_shared<const bc::KernelBinary>(std::move(binary));
+  EXPECT_THROW(RunSlice(unlinked, state, nullptr, L1View{}, 10), std::invalid_argument);
+}
+
 TEST(VmLink, RejectsABinaryThatFailsVerification) {
   try {
     LinkKernel(MakeKernel({I(Opcode::JMP, 0, 0, 0, 9)}, 0));
