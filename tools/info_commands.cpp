@@ -7,9 +7,9 @@
 
 #include <fmt/format.h>
 
-#include "tools/commands.h"
 #include "tilesim/bytecode/kernel_binary.h"
 #include "tilesim/workloads.h"
+#include "tools/commands.h"
 
 namespace tilesim::tools {
 
@@ -84,9 +84,8 @@ void AddDisasmCommand(CLI::App& app, Command& command) {
   CLI::App* sub = app.add_subcommand("disasm", "print a compiled kernel (.tsb) as assembly, with its source lines");
   sub->add_option("file", *path, "bytecode file (.tsb)")->required();
   sub->add_flag("--no-source", *no_source, "leave out source locations and lines");
-  sub->callback([&command, path, no_source] {
-    command = [path, no_source] { return Disassemble(*path, !*no_source); };
-  });
+  sub->callback(
+      [&command, path, no_source] { command = [path, no_source] { return Disassemble(*path, !*no_source); }; });
 }
 
 }  // namespace tilesim::tools

@@ -4,9 +4,9 @@
 
 #include <fmt/format.h>
 
-#include "tools/commands.h"
 #include "tilesim/data_format.h"
 #include "tilesim/workloads.h"
+#include "tools/commands.h"
 
 namespace tilesim::tools {
 
@@ -87,10 +87,13 @@ void AddGemm(CLI::App* run, Command& command) {
   CLI::App* sub = run->add_subcommand("gemm", "bf16 GEMM C = A x B over the grid, checked against Eigen fp32 (PCC)");
   sub->add_option("--M", o->gemm.M, "rows of A and C")->check(CLI::Range(1u, kMaxExtent))->capture_default_str();
   sub->add_option("--N", o->gemm.N, "columns of B and C")->check(CLI::Range(1u, kMaxExtent))->capture_default_str();
-  sub->add_option("--K", o->gemm.K, "columns of A, rows of B")->check(CLI::Range(1u, kMaxExtent))->capture_default_str();
+  sub->add_option("--K", o->gemm.K, "columns of A, rows of B")
+      ->check(CLI::Range(1u, kMaxExtent))
+      ->capture_default_str();
   sub->add_option("--fidelity", o->fidelity, "math fidelity")->check(kFidelity)->capture_default_str();
   sub->add_flag("--fp32-dest", o->gemm.fp32_dest, "accumulate in fp32 DST (fp32_dest_acc_en)");
-  sub->add_option("--min-pcc", o->min_pcc, "PCC needed to pass (default 0.999, LoFi 0.99)")->check(CLI::Range(-1.0, 1.0));
+  sub->add_option("--min-pcc", o->min_pcc, "PCC needed to pass (default 0.999, LoFi 0.99)")
+      ->check(CLI::Range(-1.0, 1.0));
   o->common.Add(sub, "8x8");
   sub->callback([o, &command] {
     command = [o] {
@@ -116,12 +119,18 @@ void AddEltwise(CLI::App* run, Command& command, EltwiseOp op) {
   const std::string name = fmt::format("eltwise_{}", ToString(op));
   CLI::App* sub = run->add_subcommand(
       name, fmt::format("bf16 C = A {} B tile by tile over the grid, checked against Eigen (allclose)",
-                        op == EltwiseOp::Add ? "+" : op == EltwiseOp::Sub ? "-" : "*"));
+                        op == EltwiseOp::Add   ? "+"
+                        : op == EltwiseOp::Sub ? "-"
+                                               : "*"));
   sub->add_option("--rows,--M", o->eltwise.rows, "rows")->check(CLI::Range(1u, kMaxExtent))->capture_default_str();
   sub->add_option("--cols,--N", o->eltwise.cols, "columns")->check(CLI::Range(1u, kMaxExtent))->capture_default_str();
   sub->add_option("--fidelity", o->fidelity, "math fidelity (affects mul)")->check(kFidelity)->capture_default_str();
-  sub->add_option("--atol", o->eltwise.atol, "absolute tolerance")->check(CLI::NonNegativeNumber)->capture_default_str();
-  sub->add_option("--rtol", o->eltwise.rtol, "relative tolerance")->check(CLI::NonNegativeNumber)->capture_default_str();
+  sub->add_option("--atol", o->eltwise.atol, "absolute tolerance")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  sub->add_option("--rtol", o->eltwise.rtol, "relative tolerance")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   o->common.Add(sub, "8x8");
   sub->callback([o, &command] {
     command = [o] {
@@ -175,8 +184,9 @@ void AddRunCommand(CLI::App& app, Command& command) {
     if (!run->get_subcommands().empty()) return;
     std::string known;
     for (const WorkloadInfo& w : ListWorkloads()) known += (known.empty() ? "" : ", ") + w.name;
-    throw CLI::ValidationError(unknown->empty() ? fmt::format("run: name a workload ({})", known)
-                                                : fmt::format("run: unknown workload '{}' (known: {})", *unknown, known));
+    throw CLI::ValidationError(unknown->empty()
+                                   ? fmt::format("run: name a workload ({})", known)
+                                   : fmt::format("run: unknown workload '{}' (known: {})", *unknown, known));
   });
 }
 

@@ -9,9 +9,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "tools/commands.h"
 #include "tilesim/host.h"
 #include "tilesim/version.h"
+#include "tools/commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"tilesim: write, run, check and time Tenstorrent-style tile kernels without the hardware"};

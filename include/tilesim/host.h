@@ -83,7 +83,7 @@ struct CoreRange {
   CoreCoord start_coord;
   CoreCoord end_coord;
   CoreRange(CoreCoord core) : start_coord(core), end_coord(core) {}  // NOLINT: a single core
-  CoreRange(CoreCoord start, CoreCoord end);  // throws ApiError if end is left of or above start
+  CoreRange(CoreCoord start, CoreCoord end);                         // throws ApiError if end is left of or above start
   std::size_t size() const { return (end_coord.x - start_coord.x + 1) * (end_coord.y - start_coord.y + 1); }
   CoreCoord grid_size() const { return {end_coord.x - start_coord.x + 1, end_coord.y - start_coord.y + 1}; }
   bool contains(const CoreCoord& core) const;
@@ -99,13 +99,13 @@ class CoreRangeSet {
   CoreRangeSet() = default;
   CoreRangeSet(const CoreCoord& core) : ranges_{CoreRange(core)} {}  // NOLINT
   CoreRangeSet(const CoreRange& range) : ranges_{range} {}           // NOLINT
-  explicit CoreRangeSet(std::vector<CoreRange> ranges);  // throws ApiError if two ranges overlap
+  explicit CoreRangeSet(std::vector<CoreRange> ranges);              // throws ApiError if two ranges overlap
 
   const std::vector<CoreRange>& ranges() const { return ranges_; }
   std::size_t num_cores() const;
   bool empty() const { return ranges_.empty(); }
   bool contains(const CoreCoord& core) const;
-  CoreRange bounding_box() const;  // throws ApiError on an empty set
+  CoreRange bounding_box() const;                       // throws ApiError on an empty set
   CoreRangeSet merge(const CoreRangeSet& other) const;  // union; throws ApiError if they overlap
   std::string str() const;
 
@@ -132,12 +132,12 @@ WorkSplit split_work_to_cores(CoreCoord grid_size, uint32_t units, bool row_wise
 // ---- Device ----
 
 struct DeviceOptions {
-  uint32_t grid_x = 8;                     // worker columns
-  uint32_t grid_y = 8;                     // worker rows
-  uint32_t threads = 0;                    // host threads that run programs; 0 = every host core
-  uint32_t l1_size = 1499136;              // bytes of L1 per core (Wormhole: 1464 KiB)
-  uint32_t num_dram_banks = 12;            // Wormhole n150: 12 DRAM channels
-  uint64_t dram_bank_size = 1ull << 30;    // bytes per bank (at most 4 GiB: addresses are 32-bit)
+  uint32_t grid_x = 8;                               // worker columns
+  uint32_t grid_y = 8;                               // worker rows
+  uint32_t threads = 0;                              // host threads that run programs; 0 = every host core
+  uint32_t l1_size = 1499136;                        // bytes of L1 per core (Wormhole: 1464 KiB)
+  uint32_t num_dram_banks = 12;                      // Wormhole n150: 12 DRAM channels
+  uint64_t dram_bank_size = 1ull << 30;              // bytes per bank (at most 4 GiB: addresses are 32-bit)
   std::chrono::milliseconds livelock_timeout{2000};  // see emulator RunOptions
   std::function<void(const std::string&)> dprint;    // receives DPRINT lines; empty = stderr
 };
@@ -175,9 +175,9 @@ class Device {
   uint32_t num_dram_channels() const;
   uint32_t l1_size_per_core() const;
   uint64_t dram_size_per_channel() const;
-  uint32_t threads() const;                                 // host threads programs run on
+  uint32_t threads() const;                                                 // host threads programs run on
   CoreCoord worker_core_from_logical_core(const CoreCoord& logical) const;  // its NoC coordinate
-  CommandQueue& command_queue(std::size_t cq_id = 0);       // only queue 0 exists
+  CommandQueue& command_queue(std::size_t cq_id = 0);                       // only queue 0 exists
   const RunStats& last_run_stats() const;
   const DeviceOptions& options() const;
 
@@ -286,8 +286,38 @@ KernelHandle CreateKernel(Program& program, const std::string& bytecode_path, co
 
 // Circular buffer indexes, as tt::CBIndex.
 enum CBIndex : uint8_t {
-  c_0, c_1, c_2, c_3, c_4, c_5, c_6, c_7, c_8, c_9, c_10, c_11, c_12, c_13, c_14, c_15,
-  c_16, c_17, c_18, c_19, c_20, c_21, c_22, c_23, c_24, c_25, c_26, c_27, c_28, c_29, c_30, c_31,
+  c_0,
+  c_1,
+  c_2,
+  c_3,
+  c_4,
+  c_5,
+  c_6,
+  c_7,
+  c_8,
+  c_9,
+  c_10,
+  c_11,
+  c_12,
+  c_13,
+  c_14,
+  c_15,
+  c_16,
+  c_17,
+  c_18,
+  c_19,
+  c_20,
+  c_21,
+  c_22,
+  c_23,
+  c_24,
+  c_25,
+  c_26,
+  c_27,
+  c_28,
+  c_29,
+  c_30,
+  c_31,
 };
 
 // One circular buffer of `total_size` bytes for the index in `data_format_spec`, with a page size per index.
@@ -354,7 +384,8 @@ void EnqueueProgram(CommandQueue& cq, Program& program, bool blocking);
 // Waits for every enqueued command (they have all completed already; kept for the API's shape).
 void Finish(CommandQueue& cq);
 
-inline void EnqueueWriteBuffer(CommandQueue& cq, const std::shared_ptr<Buffer>& buffer, const void* src, bool blocking) {
+inline void EnqueueWriteBuffer(CommandQueue& cq, const std::shared_ptr<Buffer>& buffer, const void* src,
+                               bool blocking) {
   EnqueueWriteBuffer(cq, *buffer, src, blocking);
 }
 inline void EnqueueReadBuffer(CommandQueue& cq, const std::shared_ptr<Buffer>& buffer, void* dst, bool blocking) {
@@ -363,7 +394,8 @@ inline void EnqueueReadBuffer(CommandQueue& cq, const std::shared_ptr<Buffer>& b
 // Vector forms: the vector must hold exactly buffer.size() bytes (write); it is resized to them (read).
 void CheckHostTransferSize(const Buffer& buffer, uint64_t host_bytes, const char* call);
 template <typename T>
-void EnqueueWriteBuffer(CommandQueue& cq, const std::shared_ptr<Buffer>& buffer, const std::vector<T>& src, bool blocking) {
+void EnqueueWriteBuffer(CommandQueue& cq, const std::shared_ptr<Buffer>& buffer, const std::vector<T>& src,
+                        bool blocking) {
   CheckHostTransferSize(*buffer, src.size() * sizeof(T), "EnqueueWriteBuffer");
   EnqueueWriteBuffer(cq, *buffer, static_cast<const void*>(src.data()), blocking);
 }

@@ -27,7 +27,7 @@ std::vector<float> ReferenceMatmul(std::span<const float> a, std::span<const flo
 int ReferenceThreads(int threads = 0);
 
 enum class EltwiseOp { Add, Sub, Mul };
-std::string_view ToString(EltwiseOp op);                // "add", "sub", "mul"
+std::string_view ToString(EltwiseOp op);  // "add", "sub", "mul"
 std::optional<EltwiseOp> ParseEltwiseOp(std::string_view name);
 // out[i] = a[i] op b[i] in fp32. Throws std::invalid_argument if the sizes differ.
 std::vector<float> ReferenceEltwise(EltwiseOp op, std::span<const float> a, std::span<const float> b);
@@ -45,18 +45,18 @@ struct CompareOptions {
 };
 
 struct ComparisonReport {
-  std::size_t count = 0;          // elements compared
-  double pcc = 1.0;               // Pearson correlation in double over the pairs where both are finite
+  std::size_t count = 0;  // elements compared
+  double pcc = 1.0;       // Pearson correlation in double over the pairs where both are finite
   double max_abs_err = 0.0;
   std::size_t max_abs_err_index = 0;
   double mean_abs_err = 0.0;
-  bool allclose = true;           // every element within atol + rtol * |expected| (NaN == NaN, inf == inf)
-  bool exact_match = true;        // every element bit-identical
-  std::size_t mismatches = 0;     // elements failing the element-wise test (exact: bit equality; else allclose)
+  bool allclose = true;        // every element within atol + rtol * |expected| (NaN == NaN, inf == inf)
+  bool exact_match = true;     // every element bit-identical
+  std::size_t mismatches = 0;  // elements failing the element-wise test (exact: bit equality; else allclose)
   std::optional<std::size_t> first_mismatch;  // index of the first of them
   float first_mismatch_actual = 0;
   float first_mismatch_expected = 0;
-  bool passed = true;             // the verdict under `options`
+  bool passed = true;  // the verdict under `options`
   CompareOptions options;
 
   // "PASS: 1048576 values, PCC 0.999993 (>= 0.999), max abs err 0.0312 at (3, 17), mean abs err 0.00209,

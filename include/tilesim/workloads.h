@@ -41,7 +41,7 @@ struct GemmPlan {
   uint32_t k_block = 0, num_k_blocks = 0;
   DataFormat intermediate_format = DataFormat::Float16_b;
   uint32_t in0_cb_pages = 0, in1_cb_pages = 0, out_cb_pages = 0, intermediate_cb_pages = 0;  // 0: not needed
-  uint32_t cb_bytes = 0;                // L1 the four circular buffers take on each core
+  uint32_t cb_bytes = 0;  // L1 the four circular buffers take on each core
 
   // The compile-time args of all three GEMM kernels.
   std::vector<uint32_t> CompileArgs() const;
@@ -87,6 +87,7 @@ struct GemmOptions {
   bool fp32_dest = false;
   uint64_t seed = 0;
   std::optional<double> min_pcc;  // pass threshold; default 0.999 (HiFi2..4) or 0.99 (LoFi)
+  uint32_t l1_size = 0;           // bytes of L1 per core; 0 = DeviceOptions' default (Wormhole)
   bool keep_output = false;       // fill WorkloadResult::output
 };
 
@@ -111,18 +112,18 @@ struct LoopbackOptions {
 };
 
 struct WorkloadResult {
-  std::string workload;          // "gemm", "eltwise_add", "loopback"...
-  std::string title;             // "gemm 1024x1024x1024 (HiFi4, bf16 DST) on an 8x8 grid"
-  bool ok = false;               // the comparison passed
+  std::string workload;  // "gemm", "eltwise_add", "loopback"...
+  std::string title;     // "gemm 1024x1024x1024 (HiFi4, bf16 DST) on an 8x8 grid"
+  bool ok = false;       // the comparison passed
   ComparisonReport comparison;
-  double emulator_ms = 0;        // EnqueueProgram .. Finish
-  double reference_ms = 0;       // the host reference (Eigen) on all host cores, same run
-  uint32_t threads = 0;          // emulator host threads
+  double emulator_ms = 0;   // EnqueueProgram .. Finish
+  double reference_ms = 0;  // the host reference (Eigen) on all host cores, same run
+  uint32_t threads = 0;     // emulator host threads
   uint32_t reference_threads = 0;
-  uint32_t cores = 0;            // Tensix cores that ran kernels
-  RunStats stats;                // of the emulated run
-  nlohmann::json parameters;     // shape, grid, fidelity, seed...
-  std::vector<float> output;     // the device result, row-major, when keep_output
+  uint32_t cores = 0;         // Tensix cores that ran kernels
+  RunStats stats;             // of the emulated run
+  nlohmann::json parameters;  // shape, grid, fidelity, seed...
+  std::vector<float> output;  // the device result, row-major, when keep_output
 
   // A few lines: what ran, PASS/FAIL with the errors, emulator vs reference time.
   std::string Summary() const;

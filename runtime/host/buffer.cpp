@@ -31,7 +31,8 @@ std::shared_ptr<Buffer> CreateBuffer(const InterleavedBufferConfig& config) {
   if (config.size == 0) throw ApiError("CreateBuffer: size is 0");
   if (config.page_size == 0) throw ApiError("CreateBuffer: page_size is 0");
   if (config.size % config.page_size != 0) {
-    throw ApiError(fmt::format("CreateBuffer: size {} is not a multiple of page_size {}", config.size, config.page_size));
+    throw ApiError(
+        fmt::format("CreateBuffer: size {} is not a multiple of page_size {}", config.size, config.page_size));
   }
   if (config.page_size % 4 != 0) {
     throw ApiError(fmt::format("CreateBuffer: page_size {} is not a multiple of 4 bytes", config.page_size));

@@ -38,8 +38,8 @@ void ForEachPage(const Buffer& buffer, Fn&& fn) {
 
 void CheckHostTransferSize(const Buffer& buffer, uint64_t host_bytes, const char* call) {
   if (host_bytes != buffer.size()) {
-    throw ApiError(fmt::format("{}: the host vector holds {} bytes but the buffer is {} bytes", call, host_bytes,
-                               buffer.size()));
+    throw ApiError(
+        fmt::format("{}: the host vector holds {} bytes but the buffer is {} bytes", call, host_bytes, buffer.size()));
   }
 }
 
@@ -143,10 +143,14 @@ emu::ProgramSpec BuildSpec(const Program::Impl& program) {
 
 RunFailure FailureOf(emu::RunStatus status) {
   switch (status) {
-    case emu::RunStatus::Deadlock: return RunFailure::Deadlock;
-    case emu::RunStatus::Livelock: return RunFailure::Livelock;
-    case emu::RunStatus::Trap: return RunFailure::Trap;
-    default: return RunFailure::InvalidProgram;
+    case emu::RunStatus::Deadlock:
+      return RunFailure::Deadlock;
+    case emu::RunStatus::Livelock:
+      return RunFailure::Livelock;
+    case emu::RunStatus::Trap:
+      return RunFailure::Trap;
+    default:
+      return RunFailure::InvalidProgram;
   }
 }
 
@@ -161,8 +165,8 @@ void EnqueueProgram(CommandQueue& cq, Program& program, bool /*blocking*/) {
   options.livelock_timeout = device.options.livelock_timeout;
   options.dprint = device.options.dprint;
   const emu::RunResult result = emu::Run(*device.emulator, spec, options);
-  device.last_run_stats = RunStats{result.stats.instructions, result.stats.context_switches, result.stats.wall_ms,
-                                   device.threads};
+  device.last_run_stats =
+      RunStats{result.stats.instructions, result.stats.context_switches, result.stats.wall_ms, device.threads};
   if (!result.ok()) throw RunError(FailureOf(result.status), result.message);
 }
 

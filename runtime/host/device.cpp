@@ -28,7 +28,8 @@ void CheckOptions(const DeviceOptions& o) {
     fail(fmt::format("l1_size {} must be at least {} (reserved region 0x{:x} plus 64 KiB) and a multiple of {}",
                      o.l1_size, min_l1, kL1CircularBufferBase, kBufferAlignment));
   }
-  if (o.num_dram_banks < 1 || o.num_dram_banks > 64) fail(fmt::format("num_dram_banks {} is not in 1..64", o.num_dram_banks));
+  if (o.num_dram_banks < 1 || o.num_dram_banks > 64)
+    fail(fmt::format("num_dram_banks {} is not in 1..64", o.num_dram_banks));
   if (o.dram_bank_size <= kDramBase || o.dram_bank_size > (1ull << 32)) {
     fail(fmt::format("dram_bank_size {} must be above {} and at most 4 GiB (device addresses are 32-bit)",
                      o.dram_bank_size, kDramBase));
@@ -109,10 +110,14 @@ bool CloseDevice(Device* device) {
 
 std::string_view ToString(RunFailure failure) {
   switch (failure) {
-    case RunFailure::Deadlock: return "deadlock";
-    case RunFailure::Livelock: return "livelock";
-    case RunFailure::Trap: return "trap";
-    case RunFailure::InvalidProgram: return "invalid program";
+    case RunFailure::Deadlock:
+      return "deadlock";
+    case RunFailure::Livelock:
+      return "livelock";
+    case RunFailure::Trap:
+      return "trap";
+    case RunFailure::InvalidProgram:
+      return "invalid program";
   }
   return "unknown";
 }

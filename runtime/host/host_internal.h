@@ -63,8 +63,8 @@ struct KernelEntry {
   std::vector<CoreCoord> cores;                             // row-major order, no duplicates
   std::map<CoreCoord, std::vector<uint32_t>> runtime_args;  // cores with SetRuntimeArgs
   std::vector<uint32_t> common_args;
-  ComputeConfig compute;                                    // compute kernels
-  uint32_t noc = 0;                                         // data movement kernels
+  ComputeConfig compute;  // compute kernels
+  uint32_t noc = 0;       // data movement kernels
 };
 struct CircularBufferEntry {
   std::vector<CoreCoord> cores;

@@ -28,17 +28,20 @@ std::vector<CoreCoord> CoresOf(const CoreRangeSet& set, const char* call) {
 host::KernelEntry& KernelAt(Program& program, KernelHandle kernel, const char* call) {
   auto& kernels = program.impl().kernels;
   if (kernel >= kernels.size()) {
-    throw ApiError(fmt::format("{}: kernel handle {} does not exist (the program has {} kernels)", call, kernel,
-                               kernels.size()));
+    throw ApiError(
+        fmt::format("{}: kernel handle {} does not exist (the program has {} kernels)", call, kernel, kernels.size()));
   }
   return kernels[kernel];
 }
 
 std::string_view ProcessorName(KernelRole role) {
   switch (role) {
-    case KernelRole::DataMovement0: return "RISCV_0 (BRISC)";
-    case KernelRole::DataMovement1: return "RISCV_1 (NCRISC)";
-    case KernelRole::Compute: return "compute (TRISCs)";
+    case KernelRole::DataMovement0:
+      return "RISCV_0 (BRISC)";
+    case KernelRole::DataMovement1:
+      return "RISCV_1 (NCRISC)";
+    case KernelRole::Compute:
+      return "compute (TRISCs)";
   }
   return "?";
 }
@@ -52,7 +55,8 @@ KernelRole RoleFor(const std::string& name, KernelRole built_for, const KernelCo
     return dm->processor == DataMovementProcessor::RISCV_0 ? KernelRole::DataMovement0 : KernelRole::DataMovement1;
   }
   if (built_for != KernelRole::Compute) {
-    throw ApiError(fmt::format("CreateKernel: kernel '{}' is a data movement kernel; give it a DataMovementConfig", name));
+    throw ApiError(
+        fmt::format("CreateKernel: kernel '{}' is a data movement kernel; give it a DataMovementConfig", name));
   }
   return KernelRole::Compute;
 }
@@ -106,9 +110,10 @@ KernelHandle CreateKernel(Program& program, const kir::Kernel& kernel, const Cor
 KernelHandle CreateKernel(Program& program, const std::string& bytecode_path, const CoreRangeSet& cores,
                           const KernelConfig& config) {
   if (!CompileArgs(config).empty()) {
-    throw ApiError(fmt::format("CreateKernel: '{}' is compiled bytecode; its compile-time args were fixed when it "
-                               "was compiled, so the config must not give any",
-                               bytecode_path));
+    throw ApiError(
+        fmt::format("CreateKernel: '{}' is compiled bytecode; its compile-time args were fixed when it "
+                    "was compiled, so the config must not give any",
+                    bytecode_path));
   }
   auto binary = std::make_shared<bc::KernelBinary>();
   try {
@@ -144,29 +149,35 @@ CircularBufferConfig& CircularBufferConfig::set_total_size(uint32_t total_size) 
 CBHandle CreateCircularBuffer(Program& program, const CoreRangeSet& core_set, const CircularBufferConfig& config) {
   std::vector<CoreCoord> cores = CoresOf(core_set, "CreateCircularBuffer");
   if (config.data_formats().size() != 1) {
-    throw ApiError(fmt::format("CreateCircularBuffer: the config names {} CB indexes; exactly one is supported "
-                               "(aliasing several indexes to one buffer is not)",
-                               config.data_formats().size()));
+    throw ApiError(
+        fmt::format("CreateCircularBuffer: the config names {} CB indexes; exactly one is supported "
+                    "(aliasing several indexes to one buffer is not)",
+                    config.data_formats().size()));
   }
   const auto [index, format] = *config.data_formats().begin();
   if (index >= kMaxCircularBuffers) {
-    throw ApiError(fmt::format("CreateCircularBuffer: CB index {} is out of range (0..{})", index, kMaxCircularBuffers - 1));
+    throw ApiError(
+        fmt::format("CreateCircularBuffer: CB index {} is out of range (0..{})", index, kMaxCircularBuffers - 1));
   }
   if (!IsEmulated(format)) {
-    throw ApiError(fmt::format("CreateCircularBuffer: CB {}: data format {} is not emulated (Float32 and Float16_b are)",
-                               index, ToString(format)));
+    throw ApiError(
+        fmt::format("CreateCircularBuffer: CB {}: data format {} is not emulated (Float32 and Float16_b are)", index,
+                    ToString(format)));
   }
   auto page = config.page_sizes().find(index);
   if (page == config.page_sizes().end() || page->second == 0) {
-    throw ApiError(fmt::format("CreateCircularBuffer: CB {} has no page size (call set_page_size({}, bytes))", index, index));
+    throw ApiError(
+        fmt::format("CreateCircularBuffer: CB {} has no page size (call set_page_size({}, bytes))", index, index));
   }
   const uint32_t page_size = page->second;
   if (config.total_size() == 0 || config.total_size() % page_size != 0) {
-    throw ApiError(fmt::format("CreateCircularBuffer: CB {}: total size {} is not a positive multiple of the page size {}",
-                               index, config.total_size(), page_size));
+    throw ApiError(
+        fmt::format("CreateCircularBuffer: CB {}: total size {} is not a positive multiple of the page size {}", index,
+                    config.total_size(), page_size));
   }
   if (page_size % 16 != 0) {
-    throw ApiError(fmt::format("CreateCircularBuffer: CB {}: page size {} is not a multiple of 16 bytes", index, page_size));
+    throw ApiError(
+        fmt::format("CreateCircularBuffer: CB {}: page size {} is not a multiple of 16 bytes", index, page_size));
   }
 
   Program::Impl& p = program.impl();
@@ -181,8 +192,9 @@ CBHandle CreateCircularBuffer(Program& program, const CoreRangeSet& core_set, co
   address = (address + kBufferAlignment - 1) / kBufferAlignment * kBufferAlignment;
   const uint64_t end = address + config.total_size();
   if (end > UINT32_MAX) {
-    throw AllocationError(fmt::format("CreateCircularBuffer: CB {} of {} bytes at 0x{:x} exceeds the 32-bit address space",
-                                      index, config.total_size(), address));
+    throw AllocationError(
+        fmt::format("CreateCircularBuffer: CB {} of {} bytes at 0x{:x} exceeds the 32-bit address space", index,
+                    config.total_size(), address));
   }
   for (const CoreCoord& core : cores) {
     host::CoreUsage& usage = p.cores[core];
@@ -234,7 +246,8 @@ void SetRuntimeArgs(Program& program, KernelHandle kernel, const CoreRange& core
   SetRuntimeArgs(program, kernel, CoreRangeSet(cores), args);
 }
 
-void SetRuntimeArgs(Program& program, KernelHandle kernel, const CoreRangeSet& cores, const std::vector<uint32_t>& args) {
+void SetRuntimeArgs(Program& program, KernelHandle kernel, const CoreRangeSet& cores,
+                    const std::vector<uint32_t>& args) {
   for (const CoreCoord& core : CoresOf(cores, "SetRuntimeArgs")) GetRuntimeArgs(program, kernel, core) = args;
 }
 

@@ -56,7 +56,8 @@ double Pcc(std::span<const float> a, std::span<const float> b) {
   return PearsonWhere(a, b, [](std::size_t) { return true; });
 }
 
-ComparisonReport Compare(std::span<const float> actual, std::span<const float> expected, const CompareOptions& options) {
+ComparisonReport Compare(std::span<const float> actual, std::span<const float> expected,
+                         const CompareOptions& options) {
   if (actual.size() != expected.size()) {
     throw std::invalid_argument(
         fmt::format("Compare: actual has {} elements, expected {}", actual.size(), expected.size()));

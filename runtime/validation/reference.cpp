@@ -14,7 +14,8 @@ namespace {
 using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 void CheckSize(const char* call, const char* what, std::size_t got, uint64_t want) {
-  if (got != want) throw std::invalid_argument(fmt::format("{}: {} has {} elements, expected {}", call, what, got, want));
+  if (got != want)
+    throw std::invalid_argument(fmt::format("{}: {} has {} elements, expected {}", call, what, got, want));
 }
 }  // namespace
 
@@ -38,9 +39,12 @@ std::vector<float> ReferenceMatmul(std::span<const float> a, std::span<const flo
 
 std::string_view ToString(EltwiseOp op) {
   switch (op) {
-    case EltwiseOp::Add: return "add";
-    case EltwiseOp::Sub: return "sub";
-    case EltwiseOp::Mul: return "mul";
+    case EltwiseOp::Add:
+      return "add";
+    case EltwiseOp::Sub:
+      return "sub";
+    case EltwiseOp::Mul:
+      return "mul";
   }
   return "?";
 }
@@ -59,9 +63,15 @@ std::vector<float> ReferenceEltwise(EltwiseOp op, std::span<const float> a, std:
   Eigen::Map<const Eigen::ArrayXf> eb(b.data(), static_cast<Eigen::Index>(b.size()));
   Eigen::Map<Eigen::ArrayXf> eo(out.data(), static_cast<Eigen::Index>(out.size()));
   switch (op) {
-    case EltwiseOp::Add: eo = ea + eb; break;
-    case EltwiseOp::Sub: eo = ea - eb; break;
-    case EltwiseOp::Mul: eo = ea * eb; break;
+    case EltwiseOp::Add:
+      eo = ea + eb;
+      break;
+    case EltwiseOp::Sub:
+      eo = ea - eb;
+      break;
+    case EltwiseOp::Mul:
+      eo = ea * eb;
+      break;
   }
   return out;
 }

@@ -20,7 +20,8 @@ std::vector<CoreWork> SplitTiles(CoreCoord grid, uint32_t tiles) {
   std::vector<CoreWork> work;
   uint32_t next = 0;
   for (const CoreCoord& core : corerange_to_cores(split.all_cores)) {
-    const uint32_t count = split.core_group_1.contains(core) ? split.units_per_core_group_1 : split.units_per_core_group_2;
+    const uint32_t count =
+        split.core_group_1.contains(core) ? split.units_per_core_group_1 : split.units_per_core_group_2;
     work.push_back({core, next, count});
     next += count;
   }

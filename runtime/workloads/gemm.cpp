@@ -32,10 +32,11 @@ WorkloadResult RunGemm(const GemmOptions& o) {
   device_options.grid_x = o.grid_x;
   device_options.grid_y = o.grid_y;
   device_options.threads = o.threads;
+  if (o.l1_size != 0) device_options.l1_size = o.l1_size;
   workloads::ScopedDevice device(device_options);
 
-  const kernels::GemmPlan plan = kernels::PlanGemm(o.M, o.N, o.K, device->compute_with_storage_grid_size(),
-                                                   o.fp32_dest, device->l1_size_per_core() - kL1CircularBufferBase);
+  const kernels::GemmPlan plan = kernels::PlanGemm(o.M, o.N, o.K, device->compute_with_storage_grid_size(), o.fp32_dest,
+                                                   device->l1_size_per_core() - kL1CircularBufferBase);
   const std::vector<bfloat16> a = Operand(std::size_t{o.M} * o.K, o.seed * 2 + 1);
   const std::vector<bfloat16> b = Operand(std::size_t{o.K} * o.N, o.seed * 2 + 2);
 
@@ -49,7 +50,8 @@ WorkloadResult RunGemm(const GemmOptions& o) {
   auto add_cb = [&](uint8_t index, uint32_t pages, DataFormat format) {
     if (pages == 0) return;
     const uint32_t page = TileSizeBytes(format);
-    CreateCircularBuffer(program, cores, CircularBufferConfig(pages * page, {{index, format}}).set_page_size(index, page));
+    CreateCircularBuffer(program, cores,
+                         CircularBufferConfig(pages * page, {{index, format}}).set_page_size(index, page));
   };
   add_cb(kernels::kCbIn0, plan.in0_cb_pages, DataFormat::Float16_b);
   add_cb(kernels::kCbIn1, plan.in1_cb_pages, DataFormat::Float16_b);
@@ -57,14 +59,15 @@ WorkloadResult RunGemm(const GemmOptions& o) {
   add_cb(kernels::kCbIntermediate, plan.intermediate_cb_pages, plan.intermediate_format);
 
   const std::vector<uint32_t> compile_args = plan.CompileArgs();
-  KernelHandle reader = CreateKernel(program, kernels::GemmReader(), cores,
-                                     DataMovementConfig{DataMovementProcessor::RISCV_0, NOC::RISCV_0_default, compile_args});
-  KernelHandle compute = CreateKernel(program, kernels::GemmCompute(), cores,
-                                      ComputeConfig{o.fidelity, o.fp32_dest, false, compile_args});
-  KernelHandle writer = CreateKernel(program, kernels::GemmWriter(), cores,
-                                     DataMovementConfig{DataMovementProcessor::RISCV_1, NOC::RISCV_1_default, compile_args});
+  const DataMovementConfig reader_config{DataMovementProcessor::RISCV_0, NOC::RISCV_0_default, compile_args};
+  const DataMovementConfig writer_config{DataMovementProcessor::RISCV_1, NOC::RISCV_1_default, compile_args};
+  KernelHandle reader = CreateKernel(program, kernels::GemmReader(), cores, reader_config);
+  KernelHandle compute =
+      CreateKernel(program, kernels::GemmCompute(), cores, ComputeConfig{o.fidelity, o.fp32_dest, false, compile_args});
+  KernelHandle writer = CreateKernel(program, kernels::GemmWriter(), cores, writer_config);
   for (const CoreCoord& core : corerange_to_cores(cores)) {
-    const std::vector<uint32_t> args = plan.RuntimeArgs(core, a_buffer->address(), b_buffer->address(), c_buffer->address());
+    const std::vector<uint32_t> args =
+        plan.RuntimeArgs(core, a_buffer->address(), b_buffer->address(), c_buffer->address());
     for (KernelHandle kernel : {reader, compute, writer}) SetRuntimeArgs(program, kernel, core, args);
   }
 
@@ -107,7 +110,8 @@ WorkloadResult RunGemm(const GemmOptions& o) {
                        {"seed", o.seed},
                        {"block", fmt::format("{}x{}", plan.block_m, plan.block_n)},
                        {"subblock", fmt::format("{}x{}", plan.subblock_h, plan.subblock_w)},
-                       {"k_block", plan.k_block}};
+                       {"k_block", plan.k_block},
+                       {"num_k_blocks", plan.num_k_blocks}};
   workloads::FillRunInfo(result, device.get(), emulator_ms, plan.cores_x * plan.cores_y);
   if (o.keep_output) result.output = std::move(c);
   return result;

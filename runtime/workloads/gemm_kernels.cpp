@@ -161,33 +161,28 @@ kir::Kernel GemmReader() {
       Expr k0 = k.let("k0", kb * c.k_block);
       Expr kw = k.let("kw", Min(k, c.k_block, c.Kt - k0));
       // A: rows m0..m0+mt of K block kb, page (i, kk) at i * k_block + kk.
-      k.at(__LINE__);
-      k.cb_reserve_back(kCbIn0, c.block_m * c.k_block);
+      k.at(__LINE__); k.cb_reserve_back(kCbIn0, c.block_m * c.k_block);
       Expr a_l1 = k.get_write_ptr(kCbIn0);
       k.for_("i", 0u, b.mt, [&](Expr i) {
         Expr row = k.let("a_row", (b.m0 + i) * c.Kt + k0);
         k.for_("kk", 0u, kw, [&](Expr kk) {
-          k.at(__LINE__);
-          Expr src = k.get_noc_addr_interleaved(row + kk, a_addr, tile, 1u, 0u);
-          k.noc_async_read(src, a_l1 + (i * c.k_block + kk) * tile, tile);
+          k.at(__LINE__); Expr src = k.get_noc_addr_interleaved(row + kk, a_addr, tile, 1u, 0u);
+          k.at(__LINE__); k.noc_async_read(src, a_l1 + (i * c.k_block + kk) * tile, tile);
         });
       });
       // B: columns n0..n0+nt of K block kb, page (kk, j) at kk * block_n + j.
-      k.at(__LINE__);
-      k.cb_reserve_back(kCbIn1, c.k_block * c.block_n);
+      k.at(__LINE__); k.cb_reserve_back(kCbIn1, c.k_block * c.block_n);
       Expr b_l1 = k.get_write_ptr(kCbIn1);
       k.for_("kk", 0u, kw, [&](Expr kk) {
         Expr row = k.let("b_row", (k0 + kk) * c.Nt + b.n0);
         k.for_("j", 0u, b.nt, [&](Expr j) {
-          k.at(__LINE__);
-          Expr src = k.get_noc_addr_interleaved(row + j, b_addr, tile, 1u, 0u);
-          k.noc_async_read(src, b_l1 + (kk * c.block_n + j) * tile, tile);
+          k.at(__LINE__); Expr src = k.get_noc_addr_interleaved(row + j, b_addr, tile, 1u, 0u);
+          k.at(__LINE__); k.noc_async_read(src, b_l1 + (kk * c.block_n + j) * tile, tile);
         });
       });
-      k.at(__LINE__);
-      k.noc_async_read_barrier();
-      k.cb_push_back(kCbIn0, c.block_m * c.k_block);
-      k.cb_push_back(kCbIn1, c.k_block * c.block_n);
+      k.at(__LINE__); k.noc_async_read_barrier();
+      k.at(__LINE__); k.cb_push_back(kCbIn0, c.block_m * c.k_block);
+      k.at(__LINE__); k.cb_push_back(kCbIn1, c.k_block * c.block_n);
     });
   });
   return k.Build();
@@ -204,51 +199,45 @@ kir::Kernel GemmCompute() {
     Block b(k, block_index);
     k.for_("kb", 0u, c.num_k_blocks, [&](Expr kb) {
       Expr kw = k.let("kw", Min(k, c.k_block, c.Kt - kb * c.k_block));
-      k.at(__LINE__);
-      k.cb_wait_front(kCbIn0, c.block_m * c.k_block);
-      k.cb_wait_front(kCbIn1, c.k_block * c.block_n);
+      k.at(__LINE__); k.cb_wait_front(kCbIn0, c.block_m * c.k_block);
+      k.at(__LINE__); k.cb_wait_front(kCbIn1, c.k_block * c.block_n);
       Expr last_k_block = k.let("last_k_block", kb + 1u == c.num_k_blocks);
       k.for_("sr", 0u, b.mt, [&](Expr sr) {
         Expr rows = k.let("rows", Min(k, c.subblock_h, b.mt - sr));
         k.for_("sc", 0u, b.nt, [&](Expr sc) {
           Expr cols = k.let("cols", Min(k, c.subblock_w, b.nt - sc));
           Expr tiles = k.let("tiles", rows * cols);
-          k.at(__LINE__);
-          k.tile_regs_acquire();
+          k.at(__LINE__); k.tile_regs_acquire();
           // Reload this sub-block's partial sums from the previous K block.
           k.if_(kb > 0u, [&] {
-            k.at(__LINE__);
-            k.copy_tile_to_dst_init_short(kCbIntermediate);
-            k.cb_wait_front(kCbIntermediate, subblock_tiles);
+            k.at(__LINE__); k.copy_tile_to_dst_init_short(kCbIntermediate);
+            k.at(__LINE__); k.cb_wait_front(kCbIntermediate, subblock_tiles);
             k.for_("d", 0u, tiles, [&](Expr d) { k.copy_tile(kCbIntermediate, d, d); });
-            k.cb_pop_front(kCbIntermediate, subblock_tiles);
+            k.at(__LINE__); k.cb_pop_front(kCbIntermediate, subblock_tiles);
             k.mm_init_short(kCbIn0, kCbIn1, 0u);
           });
-          k.at(__LINE__);
-          k.for_("kk", 0u, kw, [&](Expr kk) {
+          k.at(__LINE__); k.for_("kk", 0u, kw, [&](Expr kk) {
             Expr b_row = k.let("b_row", kk * c.block_n + sc);
             k.for_("i", 0u, rows, [&](Expr i) {
               Expr a_tile = k.let("a_tile", (sr + i) * c.k_block + kk);
               Expr dst_row = k.let("dst_row", i * cols);
               k.for_("j", 0u, cols, [&](Expr j) {
-                k.at(__LINE__);
-                k.matmul_tiles(kCbIn0, kCbIn1, a_tile, b_row + j, dst_row + j, 0u);
+                k.at(__LINE__); k.matmul_tiles(kCbIn0, kCbIn1, a_tile, b_row + j, dst_row + j, 0u);
               });
             });
           });
-          k.at(__LINE__);
-          k.tile_regs_commit();
-          k.tile_regs_wait();
+          k.at(__LINE__); k.tile_regs_commit();
+          k.at(__LINE__); k.tile_regs_wait();
           // Finished sums go to the writer; partial ones are parked for the next K block.
-          Expr target = k.let("target", k.select(last_k_block, Expr(uint32_t{kCbOut}), Expr(uint32_t{kCbIntermediate})));
-          k.cb_reserve_back(target, subblock_tiles);
+          Expr target = k.let("target", k.select(last_k_block, Expr(kCbOut), Expr(kCbIntermediate)));
+          k.at(__LINE__); k.cb_reserve_back(target, subblock_tiles);
           k.for_("d", 0u, tiles, [&](Expr d) { k.pack_tile(d, target); });
-          k.cb_push_back(target, subblock_tiles);
-          k.tile_regs_release();
+          k.at(__LINE__); k.cb_push_back(target, subblock_tiles);
+          k.at(__LINE__); k.tile_regs_release();
         }, c.subblock_w);
       }, c.subblock_h);
-      k.cb_pop_front(kCbIn0, c.block_m * c.k_block);
-      k.cb_pop_front(kCbIn1, c.k_block * c.block_n);
+      k.at(__LINE__); k.cb_pop_front(kCbIn0, c.block_m * c.k_block);
+      k.at(__LINE__); k.cb_pop_front(kCbIn1, c.k_block * c.block_n);
     });
   });
   return k.Build();
@@ -268,20 +257,17 @@ kir::Kernel GemmWriter() {
       Expr rows = k.let("rows", Min(k, c.subblock_h, b.mt - sr));
       k.for_("sc", 0u, b.nt, [&](Expr sc) {
         Expr cols = k.let("cols", Min(k, c.subblock_w, b.nt - sc));
-        k.at(__LINE__);
-        k.cb_wait_front(kCbOut, subblock_tiles);
+        k.at(__LINE__); k.cb_wait_front(kCbOut, subblock_tiles);
         Expr l1 = k.get_read_ptr(kCbOut);
         k.for_("i", 0u, rows, [&](Expr i) {
           Expr row = k.let("c_row", (b.m0 + sr + i) * c.Nt + b.n0 + sc);
           k.for_("j", 0u, cols, [&](Expr j) {
-            k.at(__LINE__);
-            Expr dst = k.get_noc_addr_interleaved(row + j, c_addr, tile, 1u, 0u);
-            k.noc_async_write(l1 + (i * cols + j) * tile, dst, tile);
+            k.at(__LINE__); Expr dst = k.get_noc_addr_interleaved(row + j, c_addr, tile, 1u, 0u);
+            k.at(__LINE__); k.noc_async_write(l1 + (i * cols + j) * tile, dst, tile);
           });
         });
-        k.at(__LINE__);
-        k.noc_async_write_barrier();
-        k.cb_pop_front(kCbOut, subblock_tiles);
+        k.at(__LINE__); k.noc_async_write_barrier();
+        k.at(__LINE__); k.cb_pop_front(kCbOut, subblock_tiles);
       }, c.subblock_w);
     }, c.subblock_h);
   });

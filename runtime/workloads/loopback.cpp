@@ -12,8 +12,8 @@ WorkloadResult RunLoopback(const LoopbackOptions& o) {
     throw ApiError(fmt::format("loopback: page size {} must be a positive multiple of 32 bytes", o.page_size));
   }
   if (o.size_bytes == 0 || o.size_bytes % o.page_size != 0) {
-    throw ApiError(fmt::format("loopback: size {} must be a positive multiple of the page size {}", o.size_bytes,
-                               o.page_size));
+    throw ApiError(
+        fmt::format("loopback: size {} must be a positive multiple of the page size {}", o.size_bytes, o.page_size));
   }
   if (o.size_bytes / o.page_size > UINT32_MAX) throw ApiError("loopback: too many pages");
   workloads::CheckGrid("loopback", o.grid_x, o.grid_y);
@@ -36,7 +36,8 @@ WorkloadResult RunLoopback(const LoopbackOptions& o) {
   KernelHandle loopback = CreateKernel(program, kernels::Loopback(), split.all_cores, DataMovementConfig{});
   uint32_t next = 0;
   for (const CoreCoord& core : corerange_to_cores(split.all_cores)) {
-    const uint32_t count = split.core_group_1.contains(core) ? split.units_per_core_group_1 : split.units_per_core_group_2;
+    const uint32_t count =
+        split.core_group_1.contains(core) ? split.units_per_core_group_1 : split.units_per_core_group_2;
     SetRuntimeArgs(program, loopback, core, {src->address(), dst->address(), next, count, o.page_size});
     next += count;
   }
@@ -59,8 +60,8 @@ WorkloadResult RunLoopback(const LoopbackOptions& o) {
   std::vector<float> out = ToFloat(copied);
   result.comparison = Compare(out, ToFloat(host_copy), compare);
   result.workload = "loopback";
-  result.title = fmt::format("loopback {} bytes in {}-byte pages on a {}x{} grid", o.size_bytes, o.page_size,
-                             o.grid_x, o.grid_y);
+  result.title =
+      fmt::format("loopback {} bytes in {}-byte pages on a {}x{} grid", o.size_bytes, o.page_size, o.grid_x, o.grid_y);
   result.parameters = {{"size_bytes", o.size_bytes},
                        {"page_size", o.page_size},
                        {"grid", fmt::format("{}x{}", o.grid_x, o.grid_y)},

@@ -1,9 +1,9 @@
 // Shared workload plumbing, WorkloadResult's reports and the workload list.
+#include "runtime/workloads/workload_common.h"
+
 #include <atomic>
 
 #include <fmt/format.h>
-
-#include "runtime/workloads/workload_common.h"
 
 namespace tilesim {
 
@@ -48,10 +48,11 @@ std::string WorkloadResult::Summary() const {
   std::string s = fmt::format("{}, {} host thread{}\n", title, threads, threads == 1 ? "" : "s");
   s += comparison.Summary() + "\n";
   const double ratio = reference_ms > 0 ? emulator_ms / reference_ms : 0.0;
-  s += fmt::format("emulator {:.1f} ms vs host reference {:.1f} ms ({:.2f}x, reference on {} thread{}); "
-                   "{} Tensix cores, {} bytecode instructions, {} context switches",
-                   emulator_ms, reference_ms, ratio, reference_threads, reference_threads == 1 ? "" : "s", cores,
-                   stats.instructions, stats.context_switches);
+  s += fmt::format(
+      "emulator {:.1f} ms vs host reference {:.1f} ms ({:.2f}x, reference on {} thread{}); "
+      "{} Tensix cores, {} bytecode instructions, {} context switches",
+      emulator_ms, reference_ms, ratio, reference_threads, reference_threads == 1 ? "" : "s", cores, stats.instructions,
+      stats.context_switches);
   return s;
 }
 
@@ -69,16 +70,16 @@ nlohmann::json WorkloadResult::ToJson() const {
   j["reference_threads"] = reference_threads;
   j["cores"] = cores;
   j["comparison"] = comparison.ToJson();
-  j["stats"] = {{"instructions", stats.instructions},
-                {"context_switches", stats.context_switches},
-                {"wall_ms", stats.wall_ms}};
+  j["stats"] = {
+      {"instructions", stats.instructions}, {"context_switches", stats.context_switches}, {"wall_ms", stats.wall_ms}};
   return j;
 }
 
 std::vector<WorkloadInfo> ListWorkloads() {
   return {
-      {"gemm", "bf16 C = A x B over the grid (reader / compute / writer, double-buffered CBs), checked "
-               "against Eigen fp32 by PCC"},
+      {"gemm",
+       "bf16 C = A x B over the grid (reader / compute / writer, double-buffered CBs), checked "
+       "against Eigen fp32 by PCC"},
       {"eltwise_add", "bf16 C = A + B tile by tile over the grid, checked against Eigen (allclose)"},
       {"eltwise_sub", "bf16 C = A - B tile by tile over the grid, checked against Eigen (allclose)"},
       {"eltwise_mul", "bf16 C = A * B tile by tile over the grid, checked against Eigen (allclose)"},
