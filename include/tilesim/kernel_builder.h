@@ -15,6 +15,9 @@
 // Every intrinsic of intrinsics.def is a member of the same name. One returning a value binds it to a
 // fresh variable at the point of the call and returns that variable, so it is evaluated once, in program
 // order, exactly like the C++ call it stands for; one returning nothing appends a statement.
+//
+// A plain integer literal is a uint32_t constant (Expr(int)), so `x < 0` on an int32_t x compares as
+// unsigned, as `x < 0u` would in C++: write `x < KernelBuilder::i32(0)` for a signed comparison.
 #pragma once
 
 #include <functional>
@@ -38,8 +41,10 @@ class KernelBuilder {
   Expr select(Expr cond, Expr if_true, Expr if_false);
 
   // Statements appended to the current block.
+  // The references let / load32 / calls / for_ hand back carry no location: where they are used, they
+  // take the location of the statement using them.
   Expr let(const std::string& name, Expr value);                       // const local; returns its reference
-  VarId var(const std::string& name, Type type, Expr init);            // mutable local
+  VarId var(const std::string& name, Type type, Expr init);            // mutable local; an undefined init is 0
   Expr ref(VarId var) const { return MakeVar(kernel_, var, location_); }
   void assign(VarId var, Expr value);
   Expr load32(Expr address);                                           // bound to a fresh variable, like calls
@@ -63,7 +68,7 @@ class KernelBuilder {
   };
   void dprint(std::initializer_list<PrintPart> parts);  // ends with ENDL()
 
-  // A raw intrinsic call: as the generated members below.
+  // A raw intrinsic call: as the generated members below (an undefined Expr for a void intrinsic).
   Expr call(bc::Intrinsic intrinsic, std::vector<Expr> args);
 
   // Source location attached to the nodes built from now on (line 0 = none).

@@ -131,6 +131,8 @@ Expr MakeUnary(UnaryOp op, Expr operand, SourceLocation loc = {});
 Expr MakeBinary(BinaryOp op, Expr lhs, Expr rhs, SourceLocation loc = {});
 Expr MakeSelect(Expr cond, Expr if_true, Expr if_false, SourceLocation loc = {});
 Expr MakeCast(Type type, Expr operand, SourceLocation loc = {});
+// A call's type comes from the intrinsic's signature; a void intrinsic's call is typed U32 and is valid only
+// as an EvaluateStmt's call.
 Expr MakeCall(bc::Intrinsic intrinsic, std::vector<Expr> args, SourceLocation loc = {});  // type from signature
 Expr MakeLoad(Expr address, SourceLocation loc = {});
 Expr MakeCompileTimeArg(uint32_t index, SourceLocation loc = {});
