@@ -72,6 +72,9 @@ DeviceState::DeviceState(DeviceConfig finalized_config) : config_(std::move(fina
   if (config_.noc_size_x > noc::kMaxCoord + 1 || config_.noc_size_y > noc::kMaxCoord + 1) {
     throw std::invalid_argument("device config: the NoC grid may be at most 64x64 (NoC addresses hold 6-bit coordinates)");
   }
+  if (config_.dram_bank_size == 0 || config_.dram_bank_size > noc::kLocalMask + 1) {
+    throw std::invalid_argument("device config: dram_bank_size must be between 1 byte and 64 GiB (36-bit NoC local addresses)");
+  }
   const uint32_t cores = num_cores();
   l1_.reserve(cores);
   for (uint32_t i = 0; i < cores; ++i) {

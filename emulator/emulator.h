@@ -117,6 +117,7 @@ struct RunOptions {
   uint32_t threads = 0;  // host threads; 0 = std::thread::hardware_concurrency()
   // A run in which no kernel makes progress (no CB, NoC, semaphore or L1 store activity) for this long
   // while some kernel still runs is stopped as a livelock (e.g. spinning on a flag nobody sets).
+  // Zero or negative turns livelock detection off.
   std::chrono::milliseconds livelock_timeout{2000};
   // Receives each DPRINT line, prefixed with the core and kernel; default prints to stderr.
   std::function<void(const std::string&)> dprint;

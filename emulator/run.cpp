@@ -43,7 +43,7 @@ void SetUpCores(DeviceState& device, const ProgramSpec& program, ProgramState& s
 }
 
 // Contexts that had not finished, with what each was doing; the scheduler has stopped.
-std::vector<BlockedContext> Unfinished(ProgramState& state, const std::vector<std::unique_ptr<KernelContext>>& contexts) {
+std::vector<BlockedContext> Unfinished(const std::vector<std::unique_ptr<KernelContext>>& contexts) {
   std::vector<BlockedContext> out;
   for (const auto& ctx : contexts) {
     if (ctx->done) continue;
@@ -65,7 +65,6 @@ std::vector<BlockedContext> Unfinished(ProgramState& state, const std::vector<st
     }
     out.push_back(std::move(b));
   }
-  (void)state;
   return out;
 }
 
@@ -143,12 +142,12 @@ RunResult Run(Device& device, const ProgramSpec& program, const RunOptions& opti
     }
     case Scheduler::Outcome::Deadlock:
       result.status = RunStatus::Deadlock;
-      result.blocked = Unfinished(state, contexts);
+      result.blocked = Unfinished(contexts);
       result.message = BlockedReport("deadlock: no kernel can make progress", result.blocked);
       break;
     case Scheduler::Outcome::Livelock:
       result.status = RunStatus::Livelock;
-      result.blocked = Unfinished(state, contexts);
+      result.blocked = Unfinished(contexts);
       result.message = BlockedReport("livelock: no CB, NoC, semaphore or L1-store activity for " +
                                          std::to_string(options.livelock_timeout.count()) + " ms",
                                      result.blocked);

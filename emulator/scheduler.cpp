@@ -205,6 +205,7 @@ uint64_t Scheduler::TotalProgress() const {
 
 void Scheduler::Monitor() {
   using Clock = std::chrono::steady_clock;
+  // Poll often enough to stop a livelock close to its timeout, and to catch unsignalled semaphore stores.
   const auto poll = std::clamp<std::chrono::milliseconds>(livelock_timeout_ / 4, std::chrono::milliseconds(1),
                                                           std::chrono::milliseconds(20));
   uint64_t last_progress = TotalProgress();
@@ -219,7 +220,7 @@ void Scheduler::Monitor() {
     if (progress != last_progress) {
       last_progress = progress;
       last_change = now;
-    } else if (now - last_change >= livelock_timeout_) {
+    } else if (livelock_timeout_.count() > 0 && now - last_change >= livelock_timeout_) {
       Stop(Outcome::Livelock);
     }
     if (!stop_.load(std::memory_order_acquire)) {

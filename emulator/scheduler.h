@@ -12,7 +12,8 @@
 // the queue's mutex and condition variable are only for handing work to idle threads.
 //
 // The run stops at the first of: every context halted; no context ready or running while some are parked
-// (deadlock); a trap; no progress event for the livelock timeout (checked by the thread that called Run).
+// (deadlock); a trap; no progress event for the livelock timeout (checked by the thread that called Run;
+// a non-positive timeout disables the check).
 // The one place kernel faults (KernelTrap) are caught is WorkerLoop.
 #pragma once
 

@@ -110,5 +110,16 @@ TEST(DeviceState, WormholeCoordinatesMapToWorkersAndDramBanks) {
   EXPECT_EQ(s.EndpointAt(60, 60).kind, NocEndpoint::Kind::None);
 }
 
+TEST(DeviceState, DramBanksLargerThanANocAddressCanReachAreRejected) {
+  DeviceConfig config;
+  config.dram_bank_size = uint64_t{1} << 37;
+  try {
+    Device device(config);
+    FAIL() << "accepted a 128 GiB bank";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("dram_bank_size must be between 1 byte and 64 GiB"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace tilesim::emu
