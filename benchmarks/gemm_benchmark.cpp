@@ -1,0 +1,57 @@
+// GEMM emulated on the 8x8 grid next to Eigen's fp32 GEMM of the same shape, in the same binary.
+//
+// BM_EmulatedGemm times EnqueueProgram .. Finish only (WorkloadResult::emulator_ms, manual time); its
+// counters give the Eigen time measured in the same run and the ratio the acceptance bound is about
+// (emulator <= 3x Eigen at 1024^3 on two cores).
+#include <benchmark/benchmark.h>
+
+#include "tilesim/validation.h"
+#include "tilesim/workloads.h"
+
+namespace {
+
+// Args: size (M = N = K), host threads (0 = all).
+void BM_EmulatedGemm(benchmark::State& state) {
+  tilesim::GemmOptions options;
+  options.M = options.N = options.K = static_cast<uint32_t>(state.range(0));
+  options.threads = static_cast<uint32_t>(state.range(1));
+  double reference_ms = 0, emulator_ms = 0, instructions = 0, switches = 0;
+  bool ok = true;
+  for (auto _ : state) {
+    const tilesim::WorkloadResult r = tilesim::RunGemm(options);
+    state.SetIterationTime(r.emulator_ms / 1000.0);
+    emulator_ms += r.emulator_ms;
+    reference_ms += r.reference_ms;
+    instructions = static_cast<double>(r.stats.instructions);
+    switches = static_cast<double>(r.stats.context_switches);
+    ok = ok && r.ok;
+  }
+  const double n = static_cast<double>(state.iterations());
+  state.counters["eigen_ms"] = reference_ms / n;
+  state.counters["emu_over_eigen"] = emulator_ms / reference_ms;
+  state.counters["instructions"] = instructions;
+  state.counters["context_switches"] = switches;
+  state.counters["flops"] = benchmark::Counter(2.0 * options.M * options.N * options.K * n,
+                                               benchmark::Counter::kIsIterationInvariantRate);
+  if (!ok) state.SkipWithError("the emulated GEMM failed validation");
+}
+BENCHMARK(BM_EmulatedGemm)
+    ->Args({512, 0})
+    ->Args({1024, 0})
+    ->Args({1024, 1})
+    ->Args({1024, 2})
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+
+void BM_EigenGemm(benchmark::State& state) {
+  const auto n = static_cast<uint32_t>(state.range(0));
+  const std::vector<float> a = tilesim::RandomUniform(size_t{n} * n, 1), b = tilesim::RandomUniform(size_t{n} * n, 2);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(tilesim::ReferenceMatmul(a, b, n, n, n, static_cast<int>(state.range(1))));
+  }
+  state.counters["flops"] =
+      benchmark::Counter(2.0 * n * n * n, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_EigenGemm)->Args({512, 0})->Args({1024, 0})->Args({1024, 1})->UseRealTime()->Unit(benchmark::kMillisecond);
+
+}  // namespace
