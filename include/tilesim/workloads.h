@@ -29,9 +29,10 @@ inline constexpr uint32_t kBf16TileBytes = 2048;
 // How a GEMM C (M x N) = A (M x K) x B (K x N) is split over a grid. Matrices are bf16 in tile layout,
 // padded to whole tiles. Each core computes output blocks of block_m x block_n tiles (several if the
 // output has more blocks than the grid has cores), in DST-sized sub-blocks of subblock_h x subblock_w
-// tiles; K is consumed k_block tiles per circular-buffer push (the last push may be partly filled).
-// With more than one K block, partial sums are parked in the intermediate CB between K blocks; its format
-// is the DST format, so parking loses nothing.
+// tiles; K is consumed k_block tiles per circular-buffer push (the last push may be partly filled), the
+// operand CBs holding two pushes when L1 allows (double buffering). The whole K is one block when it fits
+// (fewest handoffs); otherwise partial sums are parked in the intermediate CB between K blocks, in the DST
+// format, so parking loses nothing.
 struct GemmPlan {
   uint32_t Mt = 0, Nt = 0, Kt = 0;      // matrix sizes in tiles
   uint32_t block_m = 0, block_n = 0;    // output block per core, tiles

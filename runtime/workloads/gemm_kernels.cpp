@@ -110,15 +110,17 @@ GemmPlan PlanGemm(uint32_t M, uint32_t N, uint32_t K, CoreCoord grid, bool fp32_
     const uint32_t subblock_tiles = p.subblock_h * p.subblock_w;
     p.out_cb_pages = CeilDiv(p.block_m, p.subblock_h) * CeilDiv(p.block_n, p.subblock_w) * subblock_tiles;
     const uint64_t out_bytes = p.out_cb_pages * tile;
-    // One K block (no partial sums to park) if the whole K fits.
-    const uint64_t single = uint64_t{p.block_m + p.block_n} * p.Kt * tile + out_bytes;
-    if (single <= l1_budget) {
+    // One K block (no partial sums to park) if the whole K fits: each block's operands are one push,
+    // double-buffered when L1 allows so the reader can fetch a core's next output block during this one.
+    const uint64_t operands = uint64_t{p.block_m + p.block_n} * p.Kt * tile;
+    if (operands + out_bytes <= l1_budget) {
+      const uint32_t buffers = 2 * operands + out_bytes <= l1_budget ? 2 : 1;
       p.k_block = p.Kt;
       p.num_k_blocks = 1;
-      p.in0_cb_pages = p.block_m * p.Kt;
-      p.in1_cb_pages = p.Kt * p.block_n;
+      p.in0_cb_pages = buffers * p.block_m * p.Kt;
+      p.in1_cb_pages = buffers * p.Kt * p.block_n;
       p.intermediate_cb_pages = 0;
-      p.cb_bytes = static_cast<uint32_t>(single);
+      p.cb_bytes = static_cast<uint32_t>(buffers * operands + out_bytes);
       return p;
     }
     // Otherwise double-buffered K blocks, partial sums parked in the intermediate CB.

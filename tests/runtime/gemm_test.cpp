@@ -22,7 +22,8 @@ TEST(GemmPlanTest, Wormhole1024Cubed) {
   EXPECT_EQ(p.cores_x, 8u);
   EXPECT_EQ(p.cores_y, 8u);
   EXPECT_EQ(p.subblock_h * p.subblock_w, 8u);  // a full half of bf16 DST
-  EXPECT_EQ(p.num_k_blocks, 1u);               // 2 x 4 x 32 tiles of operands fit L1
+  EXPECT_EQ(p.num_k_blocks, 1u);               // 2 x 4 x 32 tiles of operands fit L1...
+  EXPECT_EQ(p.in0_cb_pages, 2u * 4 * 32);      // ...twice: double-buffered
   EXPECT_LE(p.cb_bytes, kL1Budget);
 }
 
@@ -165,6 +166,19 @@ TEST(RunGemmTest, Full1024Cubed) {
   EXPECT_EQ(r.cores, 64u);
   EXPECT_GT(r.emulator_ms, 0);
   EXPECT_GT(r.reference_ms, 0);
+}
+
+TEST(RunGemmTest, SeveralOutputBlocksPerCore) {
+  GemmOptions o;
+  o.M = 544;  // 17 tile rows: 3 blocks of 6 rows per core row, the last one ragged
+  o.N = 512;
+  o.K = 96;
+  o.grid_x = 2;
+  o.grid_y = 1;
+  const WorkloadResult r = RunGemm(o);
+  EXPECT_TRUE(r.ok) << r.Summary();
+  EXPECT_GE(r.comparison.pcc, 0.999);
+  EXPECT_EQ(r.cores, 2u);
 }
 
 TEST(RunGemmTest, LoFiErrorIsLargerThanHiFi4) {
