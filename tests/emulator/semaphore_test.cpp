@@ -184,5 +184,25 @@ TEST(Semaphore, PlainStoreToTheWordStillReleasesAWaiter) {
   ASSERT_TRUE(out.result.ok()) << out.result.message;
 }
 
+TEST(Semaphore, PlainStoreReleasesAWaiterWhileAnotherKernelSpins) {
+  // As above, but the setter then spins on a word the waiter writes, so the run never runs out of
+  // runnable kernels: the monitor's periodic recheck has to notice the semaphore.
+  Device device(DeviceConfig{});
+  const CoreCoord core{2, 6};
+  KernelBuilder waiter("waiter", KernelRole::DataMovement0);
+  waiter.noc_semaphore_wait(kSem, 3u);
+  waiter.store32(kData, 1u);
+  KernelBuilder setter("setter", KernelRole::DataMovement1);
+  setter.store32(kSem, 3u);
+  kir::VarId seen = setter.var("seen", kir::Type::U32, 0u);
+  setter.while_(setter.ref(seen) == 0u, [&] { setter.assign(seen, setter.load32(kData)); });
+  ProgramSpec p;
+  p.kernels = {Place(Compile(waiter), {core}), Place(Compile(setter), {core})};
+  p.cores = {WithSemaphore(core)};
+  const Outcome out = RunCollecting(device, p, 1, std::chrono::milliseconds(5000));
+  ASSERT_TRUE(out.result.ok()) << out.result.message;
+  EXPECT_EQ(ReadWord(device, core, kData), 1u);
+}
+
 }  // namespace
 }  // namespace tilesim::emu::testing
