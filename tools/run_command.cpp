@@ -92,6 +92,8 @@ void AddGemm(CLI::App* run, Command& command) {
       ->capture_default_str();
   sub->add_option("--fidelity", o->fidelity, "math fidelity")->check(kFidelity)->capture_default_str();
   sub->add_flag("--fp32-dest", o->gemm.fp32_dest, "accumulate in fp32 DST (fp32_dest_acc_en)");
+  sub->add_option("--k-block", o->gemm.k_block, "K tiles per circular-buffer push (default: chosen by the plan)")
+      ->check(CLI::Range(1u, kMaxExtent / 32));
   sub->add_option("--min-pcc", o->min_pcc, "PCC needed to pass (default 0.999, LoFi 0.99)")
       ->check(CLI::Range(-1.0, 1.0));
   o->common.Add(sub, "8x8");

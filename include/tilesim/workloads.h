@@ -30,9 +30,8 @@ inline constexpr uint32_t kBf16TileBytes = 2048;
 // padded to whole tiles. Each core computes output blocks of block_m x block_n tiles (several if the
 // output has more blocks than the grid has cores), in DST-sized sub-blocks of subblock_h x subblock_w
 // tiles; K is consumed k_block tiles per circular-buffer push (the last push may be partly filled), the
-// operand CBs holding two pushes when L1 allows (double buffering). The whole K is one block when it fits
-// (fewest handoffs); otherwise partial sums are parked in the intermediate CB between K blocks, in the DST
-// format, so parking loses nothing.
+// operand CBs holding two pushes (double buffering). Between K blocks the partial sums are parked in the
+// intermediate CB in the DST format, so parking loses nothing.
 struct GemmPlan {
   uint32_t Mt = 0, Nt = 0, Kt = 0;      // matrix sizes in tiles
   uint32_t block_m = 0, block_n = 0;    // output block per core, tiles
@@ -53,8 +52,11 @@ struct GemmPlan {
   CoreRange cores() const;
 };
 // Chooses the split. `l1_budget` is the L1 available for circular buffers on each core; `fp32_dest` halves
-// the DST capacity (4 tiles per half instead of 8). Throws AllocationError if even 1x1 blocks do not fit.
-GemmPlan PlanGemm(uint32_t M, uint32_t N, uint32_t K, CoreCoord grid, bool fp32_dest, uint32_t l1_budget);
+// the DST capacity (4 tiles per half instead of 8). `k_block` asks for that many K tiles per push (0: a
+// core's double-buffered operands near 128 KiB); fewer are used if L1 cannot hold them. Throws
+// AllocationError if even 1x1 output blocks do not fit.
+GemmPlan PlanGemm(uint32_t M, uint32_t N, uint32_t K, CoreCoord grid, bool fp32_dest, uint32_t l1_budget,
+                  uint32_t k_block = 0);
 
 // Reader (RISCV_0): per block and K block reads block_m x k_block A tiles into kCbIn0 and k_block x block_n
 // B tiles into kCbIn1 (interleaved DRAM buffers), one push of each.
@@ -89,6 +91,7 @@ struct GemmOptions {
   uint64_t seed = 0;
   std::optional<double> min_pcc;  // pass threshold; default 0.999 (HiFi2..4) or 0.99 (LoFi)
   uint32_t l1_size = 0;           // bytes of L1 per core; 0 = DeviceOptions' default (Wormhole)
+  uint32_t k_block = 0;           // K tiles per CB push; 0 = PlanGemm's choice
   bool keep_output = false;       // fill WorkloadResult::output
 };
 

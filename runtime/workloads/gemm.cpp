@@ -36,7 +36,7 @@ WorkloadResult RunGemm(const GemmOptions& o) {
   workloads::ScopedDevice device(device_options);
 
   const kernels::GemmPlan plan = kernels::PlanGemm(o.M, o.N, o.K, device->compute_with_storage_grid_size(), o.fp32_dest,
-                                                   device->l1_size_per_core() - kL1CircularBufferBase);
+                                                   device->l1_size_per_core() - kL1CircularBufferBase, o.k_block);
   const std::vector<bfloat16> a = Operand(std::size_t{o.M} * o.K, o.seed * 2 + 1);
   const std::vector<bfloat16> b = Operand(std::size_t{o.K} * o.N, o.seed * 2 + 2);
 

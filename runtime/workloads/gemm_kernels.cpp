@@ -21,6 +21,9 @@ namespace {
 
 uint32_t CeilDiv(uint32_t a, uint32_t b) { return (a + b - 1) / b; }
 
+// Default size of a core's double-buffered A and B circular buffers (PlanGemm picks K blocks to match).
+constexpr uint64_t kOperandTargetBytes = 128 * 1024;
+
 Expr Min(KernelBuilder& k, Expr a, Expr b) { return k.select(a < b, a, b); }
 
 // Compile-time args shared by the three kernels (GemmPlan::CompileArgs).
@@ -70,7 +73,8 @@ std::vector<uint32_t> GemmPlan::RuntimeArgs(CoreCoord core, uint32_t a_addr, uin
 
 CoreRange GemmPlan::cores() const { return CoreRange({0, 0}, {cores_x - 1, cores_y - 1}); }
 
-GemmPlan PlanGemm(uint32_t M, uint32_t N, uint32_t K, CoreCoord grid, bool fp32_dest, uint32_t l1_budget) {
+GemmPlan PlanGemm(uint32_t M, uint32_t N, uint32_t K, CoreCoord grid, bool fp32_dest, uint32_t l1_budget,
+                  uint32_t k_block) {
   if (M == 0 || N == 0 || K == 0) throw ApiError(fmt::format("PlanGemm: shape {}x{}x{} has a zero extent", M, N, K));
   if (grid.x == 0 || grid.y == 0) throw ApiError("PlanGemm: the grid is empty");
   GemmPlan p;
@@ -110,10 +114,15 @@ GemmPlan PlanGemm(uint32_t M, uint32_t N, uint32_t K, CoreCoord grid, bool fp32_
     const uint32_t subblock_tiles = p.subblock_h * p.subblock_w;
     p.out_cb_pages = CeilDiv(p.block_m, p.subblock_h) * CeilDiv(p.block_n, p.subblock_w) * subblock_tiles;
     const uint64_t out_bytes = p.out_cb_pages * tile;
-    // One K block (no partial sums to park) if the whole K fits: each block's operands are one push,
-    // double-buffered when L1 allows so the reader can fetch a core's next output block during this one.
+    // K tiles per push: as requested, or so that a core's double-buffered operand CBs stay near
+    // kOperandTargetBytes. Small K blocks are what tt-metal's reuse GEMMs use too (in0_block_w of 2-4),
+    // and in the emulator they keep each core's working set in the host's cache and touch less memory.
+    const uint64_t per_k = 2 * uint64_t{p.block_m + p.block_n} * tile;  // double-buffered operands per K tile
+    const uint64_t wanted = k_block != 0 ? k_block : std::max<uint64_t>(1, kOperandTargetBytes / per_k);
     const uint64_t operands = uint64_t{p.block_m + p.block_n} * p.Kt * tile;
-    if (operands + out_bytes <= l1_budget) {
+    if (wanted >= p.Kt && operands + out_bytes <= l1_budget) {
+      // The whole K in one push: no partial sums to park. Double-buffered when L1 allows, so the reader can
+      // fetch a core's next output block during this one.
       const uint32_t buffers = 2 * operands + out_bytes <= l1_budget ? 2 : 1;
       p.k_block = p.Kt;
       p.num_k_blocks = 1;
@@ -123,17 +132,18 @@ GemmPlan PlanGemm(uint32_t M, uint32_t N, uint32_t K, CoreCoord grid, bool fp32_
       p.cb_bytes = static_cast<uint32_t>(buffers * operands + out_bytes);
       return p;
     }
-    // Otherwise double-buffered K blocks, partial sums parked in the intermediate CB.
+    // Several double-buffered K blocks, partial sums parked in the intermediate CB between them.
     const uint64_t fixed = out_bytes + p.out_cb_pages * interm_tile;
-    const uint64_t per_k = 2 * uint64_t{p.block_m + p.block_n} * tile;
-    const uint64_t k_block = fixed < l1_budget ? (l1_budget - fixed) / per_k : 0;
-    if (k_block >= 1) {
-      p.num_k_blocks = CeilDiv(p.Kt, static_cast<uint32_t>(std::min<uint64_t>(k_block, p.Kt)));
+    const uint64_t fits = fixed < l1_budget ? (l1_budget - fixed) / per_k : 0;
+    const uint64_t chosen = std::min({wanted, fits, uint64_t{p.Kt}});
+    if (chosen >= 1) {
+      p.num_k_blocks = CeilDiv(p.Kt, static_cast<uint32_t>(chosen));
       p.k_block = CeilDiv(p.Kt, p.num_k_blocks);  // same number of blocks, less padding in the last
       p.in0_cb_pages = 2 * p.block_m * p.k_block;
       p.in1_cb_pages = 2 * p.k_block * p.block_n;
-      p.intermediate_cb_pages = p.out_cb_pages;
-      p.cb_bytes = static_cast<uint32_t>(fixed + per_k * p.k_block);
+      p.intermediate_cb_pages = p.num_k_blocks > 1 ? p.out_cb_pages : 0;
+      p.cb_bytes = static_cast<uint32_t>(out_bytes + per_k * p.k_block +
+                                         uint64_t{p.intermediate_cb_pages} * interm_tile);
       return p;
     }
     if (max_m == 1 && max_n == 1) {

@@ -22,9 +22,32 @@ TEST(GemmPlanTest, Wormhole1024Cubed) {
   EXPECT_EQ(p.cores_x, 8u);
   EXPECT_EQ(p.cores_y, 8u);
   EXPECT_EQ(p.subblock_h * p.subblock_w, 8u);  // a full half of bf16 DST
-  EXPECT_EQ(p.num_k_blocks, 1u);               // 2 x 4 x 32 tiles of operands fit L1...
-  EXPECT_EQ(p.in0_cb_pages, 2u * 4 * 32);      // ...twice: double-buffered
+  // Double-buffered operands near 128 KiB: 2 x (4 + 4) x k_block tiles of 2 KiB -> 4 K tiles per push.
+  EXPECT_EQ(p.k_block, 4u);
+  EXPECT_EQ(p.num_k_blocks, 8u);
+  EXPECT_EQ(p.in0_cb_pages, 2u * 4 * 4);
+  EXPECT_EQ(p.in1_cb_pages, 2u * 4 * 4);
+  EXPECT_EQ(p.intermediate_cb_pages, p.out_cb_pages);
   EXPECT_LE(p.cb_bytes, kL1Budget);
+}
+
+TEST(GemmPlanTest, ShortKIsOneBlockWithoutIntermediate) {
+  const kernels::GemmPlan p = kernels::PlanGemm(1024, 1024, 96, {8, 8}, false, kL1Budget);
+  EXPECT_EQ(p.num_k_blocks, 1u);
+  EXPECT_EQ(p.k_block, 3u);
+  EXPECT_EQ(p.intermediate_cb_pages, 0u);
+  EXPECT_EQ(p.in0_cb_pages, 2u * 4 * 3);  // double-buffered across a core's output blocks
+}
+
+TEST(GemmPlanTest, RequestedKBlockIsUsedWhenItFits) {
+  const kernels::GemmPlan whole = kernels::PlanGemm(1024, 1024, 1024, {8, 8}, false, kL1Budget, 1000);
+  EXPECT_EQ(whole.num_k_blocks, 1u);
+  EXPECT_EQ(whole.k_block, 32u);
+  const kernels::GemmPlan seven = kernels::PlanGemm(1024, 1024, 1024, {8, 8}, false, kL1Budget, 7);
+  EXPECT_EQ(seven.num_k_blocks, 5u);  // ceil(32 / 7)
+  EXPECT_EQ(seven.k_block, 7u);       // ceil(32 / 5)
+  const kernels::GemmPlan capped = kernels::PlanGemm(1024, 1024, 1024, {8, 8}, false, 200 * 1024, 1000);
+  EXPECT_LE(capped.cb_bytes, 200u * 1024);  // too big for that L1: fewer K tiles per push
 }
 
 TEST(GemmPlanTest, Fp32DestHalvesTheSubblock) {
@@ -211,8 +234,9 @@ TEST(RunGemmTest, KBlocksGiveTheSameBitsAsOneBlock) {
     o.grid_x = o.grid_y = 2;
     o.fp32_dest = fp32_dest;
     o.keep_output = true;
+    o.k_block = 1000;  // all of K in one push
     const WorkloadResult one = RunGemm(o);
-    o.l1_size = kL1CircularBufferBase + 160 * 1024;
+    o.k_block = 3;
     const WorkloadResult blocked = RunGemm(o);
     ASSERT_GT(blocked.parameters["num_k_blocks"].get<uint32_t>(), 1u);
     ASSERT_EQ(one.parameters["num_k_blocks"].get<uint32_t>(), 1u);
