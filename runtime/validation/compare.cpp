@@ -122,7 +122,8 @@ std::string ComparisonReport::Summary() const {
   s += fmt::format(", max abs err {:.6g}", max_abs_err);
   if (max_abs_err > 0) s += " at " + Position(max_abs_err_index);
   s += fmt::format(", mean abs err {:.6g}", mean_abs_err);
-  s += fmt::format(", allclose(atol={:g}, rtol={:g}) {}", options.atol, options.rtol, allclose ? "true" : "false");
+  s += fmt::format(", allclose(atol={:g}, rtol={:g}) {}{}", options.atol, options.rtol, allclose ? "true" : "false",
+                   options.min_pcc && !options.exact ? " (informational: the verdict is by PCC)" : "");
   if (mismatches > 0 && first_mismatch) {
     s += fmt::format(", {} mismatch{} ({}), first at {}: {:.8g} vs expected {:.8g}", mismatches,
                      mismatches == 1 ? "" : "es", options.exact ? "not bit-identical" : "outside tolerance",
