@@ -1,4 +1,6 @@
 // Host API: cores, buffers and their interleaved layout, circular buffers, kernels, runtime args, errors.
+#include <unistd.h>
+
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -265,7 +267,9 @@ TEST(KernelTest, CompileErrorsNameTheKernel) {
 }
 
 TEST(KernelTest, LoadsCompiledBytecodeFiles) {
-  const std::string path = (std::filesystem::temp_directory_path() / "tilesim_host_api_test.tsb").string();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("tilesim_host_api_test_" + std::to_string(::getpid()) + ".tsb"))
+          .string();
   bc::SaveToFile(compiler::LowerToBytecode(testing::EmptyKernel()), path);
   Program program = CreateProgram();
   EXPECT_NO_THROW(CreateKernel(program, path, CoreCoord{0, 0}, DataMovementConfig{}));

@@ -1,5 +1,6 @@
 // The `tilesim` command line, run as a separate process: help, version, JSON output, exit codes, disasm.
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -111,8 +112,9 @@ TEST(CliTest, FailedValidationExitsWith1) {
 
 TEST(CliTest, DisasmPrintsInstructionsAndSourceLines) {
   const auto dir = std::filesystem::temp_directory_path();
-  const std::string source = (dir / "tilesim_cli_test_kernel.cpp").string();
-  const std::string binary = (dir / "tilesim_cli_test_kernel.tsb").string();
+  const std::string stem = "tilesim_cli_test_kernel_" + std::to_string(::getpid());
+  const std::string source = (dir / (stem + ".cpp")).string();
+  const std::string binary = (dir / (stem + ".tsb")).string();
   {
     std::ofstream out(source);
     out << "// line 1\n// line 2\nuint32_t n = get_arg_val<uint32_t>(0);  // the line the kernel points at\n";
@@ -135,7 +137,9 @@ TEST(CliTest, DisasmPrintsInstructionsAndSourceLines) {
 
 TEST(CliTest, DisasmOfAMissingOrCorruptFileExitsWith2) {
   EXPECT_EQ(RunCli("disasm /nonexistent/kernel.tsb").exit_code, 2);
-  const std::string junk = (std::filesystem::temp_directory_path() / "tilesim_cli_test_junk.tsb").string();
+  const std::string junk =
+      (std::filesystem::temp_directory_path() / ("tilesim_cli_test_junk_" + std::to_string(::getpid()) + ".tsb"))
+          .string();
   {
     std::ofstream out(junk);
     out << "not bytecode";
