@@ -117,7 +117,7 @@ struct LoopbackOptions {
 
 struct WorkloadResult {
   std::string workload;  // "gemm", "eltwise_add", "loopback"...
-  std::string title;     // "gemm 1024x1024x1024 (HiFi4, bf16 DST) on an 8x8 grid"
+  std::string title;     // "gemm 1024x1024x1024 (M x N x K, bf16, HiFi4, bf16 DST) on 8x8 Tensix cores"
   bool ok = false;       // the comparison passed
   ComparisonReport comparison;
   double emulator_ms = 0;   // EnqueueProgram .. Finish

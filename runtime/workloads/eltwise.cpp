@@ -94,7 +94,7 @@ WorkloadResult RunEltwise(const EltwiseOptions& o) {
   compare.row_length = o.cols;
   result.comparison = Compare(c, expected, compare);
   result.workload = name;
-  result.title = fmt::format("{} {}x{} (bf16, {}) on a {}x{} grid", name, o.rows, o.cols, ToString(o.fidelity),
+  result.title = fmt::format("{} {}x{} (bf16, {}) on {}x{} Tensix cores", name, o.rows, o.cols, ToString(o.fidelity),
                              o.grid_x, o.grid_y);
   result.parameters = {{"rows", o.rows},
                        {"cols", o.cols},

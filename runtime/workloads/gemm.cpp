@@ -99,7 +99,7 @@ WorkloadResult RunGemm(const GemmOptions& o) {
   compare.row_length = o.N;
   result.comparison = Compare(c, expected, compare);
   result.workload = "gemm";
-  result.title = fmt::format("gemm {}x{}x{} (M x N x K, bf16, {}, {} DST) on a {}x{} grid", o.M, o.N, o.K,
+  result.title = fmt::format("gemm {}x{}x{} (M x N x K, bf16, {}, {} DST) on {}x{} Tensix cores", o.M, o.N, o.K,
                              ToString(o.fidelity), o.fp32_dest ? "fp32" : "bf16", o.grid_x, o.grid_y);
   result.parameters = {{"M", o.M},
                        {"N", o.N},

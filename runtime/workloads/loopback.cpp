@@ -60,8 +60,8 @@ WorkloadResult RunLoopback(const LoopbackOptions& o) {
   std::vector<float> out = ToFloat(copied);
   result.comparison = Compare(out, ToFloat(host_copy), compare);
   result.workload = "loopback";
-  result.title =
-      fmt::format("loopback {} bytes in {}-byte pages on a {}x{} grid", o.size_bytes, o.page_size, o.grid_x, o.grid_y);
+  result.title = fmt::format("loopback {} bytes in {}-byte pages on {}x{} Tensix cores", o.size_bytes, o.page_size,
+                             o.grid_x, o.grid_y);
   result.parameters = {{"size_bytes", o.size_bytes},
                        {"page_size", o.page_size},
                        {"grid", fmt::format("{}x{}", o.grid_x, o.grid_y)},
