@@ -80,6 +80,9 @@ DeviceState::DeviceState(DeviceConfig finalized_config) : config_(std::move(fina
   for (uint32_t i = 0; i < cores; ++i) {
     auto* bytes = static_cast<uint8_t*>(std::calloc(config_.l1_size, 1));
     if (bytes == nullptr) throw std::bad_alloc();
+    // Commit the pages now, when the device is opened, as the chip's L1 exists before any program: left
+    // to first touch, the page faults would land inside the first program's run and its timing.
+    std::memset(bytes, 0, config_.l1_size);
     l1_.emplace_back(bytes);
   }
   dram_.reserve(config_.num_dram_banks);

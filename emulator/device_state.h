@@ -76,7 +76,7 @@ class DeviceState {
   };
 
   DeviceConfig config_;
-  std::vector<std::unique_ptr<uint8_t, FreeDeleter>> l1_;  // calloc'ed: pages cost memory only once touched
+  std::vector<std::unique_ptr<uint8_t, FreeDeleter>> l1_;  // committed when the device is created
   std::vector<std::unique_ptr<DramBank>> dram_;
   std::vector<NocEndpoint> endpoints_;  // noc_size_x * noc_size_y, row-major by NoC y
 };

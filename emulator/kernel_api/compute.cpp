@@ -16,13 +16,14 @@ std::string Pages(uint32_t n) { return std::to_string(n) + (n == 1 ? " page" : "
 
 // The CB's pages must hold whole tiles of a format the tile math can convert.
 void CheckTileFormat(const CircularBuffer& cb, const char* op) {
-  const std::string name = std::string(op) + ": cb " + std::to_string(cb.spec.index);
+  // The message is built only on failure: this check runs on every tile operation.
+  auto name = [&] { return std::string(op) + ": cb " + std::to_string(cb.spec.index); };
   if (!IsEmulated(cb.spec.format)) {
-    throw KernelTrap(name + " holds " + std::string(ToString(cb.spec.format)) +
+    throw KernelTrap(name() + " holds " + std::string(ToString(cb.spec.format)) +
                      " tiles, which the emulator cannot unpack or pack yet (Float32 and Float16_b only)");
   }
   if (cb.spec.page_size < TileSizeBytes(cb.spec.format)) {
-    throw KernelTrap(name + " has " + std::to_string(cb.spec.page_size) + "-byte pages, smaller than one " +
+    throw KernelTrap(name() + " has " + std::to_string(cb.spec.page_size) + "-byte pages, smaller than one " +
                      std::string(ToString(cb.spec.format)) + " tile (" + std::to_string(TileSizeBytes(cb.spec.format)) +
                      " bytes)");
   }

@@ -23,23 +23,24 @@ std::string CoreName(CoreCoord c) { return "core " + Coord(c.x, c.y); }
 
 NocTarget ResolveUnicast(KernelContext& ctx, uint64_t noc_address, uint64_t size, const char* op) {
   const noc::DecodedNocAddress d = noc::Decode(noc_address);
-  const std::string where = std::string(op) + ": NoC address " + noc::FormatAddress(noc_address);
-  if (d.multicast) throw KernelTrap(where + " is a multicast address; this operation needs a unicast one (get_noc_addr)");
-  if (!d.well_formed) throw KernelTrap(where + " is malformed: bits 48..63 of a unicast address must be zero");
+  // Built only on failure: this runs on every NoC transfer.
+  auto where = [&] { return std::string(op) + ": NoC address " + noc::FormatAddress(noc_address); };
+  if (d.multicast) throw KernelTrap(where() + " is a multicast address; this operation needs a unicast one (get_noc_addr)");
+  if (!d.well_formed) throw KernelTrap(where() + " is malformed: bits 48..63 of a unicast address must be zero");
   const DeviceState& device = ctx.device();
   const NocEndpoint endpoint = device.EndpointAt(d.x, d.y);
   switch (endpoint.kind) {
     case NocEndpoint::Kind::None:
-      throw KernelTrap(where + " targets " + Coord(d.x, d.y) + ", which is not a worker or DRAM bank");
+      throw KernelTrap(where() + " targets " + Coord(d.x, d.y) + ", which is not a worker or DRAM bank");
     case NocEndpoint::Kind::Worker:
       if (!RangeInside(d.local, size, device.l1_size())) {
-        throw KernelTrap(where + ": range " + Range(d.local, size) + " is outside the L1 of " +
+        throw KernelTrap(where() + ": range " + Range(d.local, size) + " is outside the L1 of " +
                          CoreName(device.CoreAt(endpoint.index)) + " (" + std::to_string(device.l1_size()) + " bytes)");
       }
       break;
     case NocEndpoint::Kind::Dram:
       if (!RangeInside(d.local, size, device.config().dram_bank_size)) {
-        throw KernelTrap(where + ": range " + Range(d.local, size) + " is outside DRAM bank " +
+        throw KernelTrap(where() + ": range " + Range(d.local, size) + " is outside DRAM bank " +
                          std::to_string(endpoint.index) + " (size " + Hex(device.config().dram_bank_size) + ")");
       }
       break;
@@ -50,12 +51,13 @@ NocTarget ResolveUnicast(KernelContext& ctx, uint64_t noc_address, uint64_t size
 std::vector<CoreRuntime*> ResolveMulticast(KernelContext& ctx, uint64_t noc_address, uint64_t size, uint32_t num_dests,
                                            bool include_sender, const char* op, uint64_t& local) {
   const noc::DecodedNocAddress d = noc::Decode(noc_address);
-  const std::string where = std::string(op) + ": NoC address " + noc::FormatAddress(noc_address);
-  if (!d.multicast) throw KernelTrap(where + " is a unicast address; multicast needs get_noc_multicast_addr");
-  if (!d.well_formed) throw KernelTrap(where + " is a malformed multicast address");
+  // Built only on failure: this runs on every NoC transfer.
+  auto where = [&] { return std::string(op) + ": NoC address " + noc::FormatAddress(noc_address); };
+  if (!d.multicast) throw KernelTrap(where() + " is a unicast address; multicast needs get_noc_multicast_addr");
+  if (!d.well_formed) throw KernelTrap(where() + " is a malformed multicast address");
   const DeviceState& device = ctx.device();
   if (!RangeInside(d.local, size, device.l1_size())) {
-    throw KernelTrap(where + ": range " + Range(d.local, size) + " is outside L1 (" + std::to_string(device.l1_size()) +
+    throw KernelTrap(where() + ": range " + Range(d.local, size) + " is outside L1 (" + std::to_string(device.l1_size()) +
                      " bytes)");
   }
   std::vector<CoreRuntime*> cores;
@@ -68,7 +70,7 @@ std::vector<CoreRuntime*> ResolveMulticast(KernelContext& ctx, uint64_t noc_addr
     }
   }
   if (cores.size() != num_dests) {
-    throw KernelTrap(where + ": num_dests is " + std::to_string(num_dests) + " but the rectangle " +
+    throw KernelTrap(where() + ": num_dests is " + std::to_string(num_dests) + " but the rectangle " +
                      Coord(d.rect.x_start, d.rect.y_start) + "-" + Coord(d.rect.x_end, d.rect.y_end) + " holds " +
                      std::to_string(cores.size()) + " worker cores" + (include_sender ? "" : " besides the sender") +
                      " (a wrong count hangs or races the barrier on hardware)");
