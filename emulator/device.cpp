@@ -12,12 +12,6 @@
 namespace tilesim::emu {
 namespace {
 
-std::string Hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
 // [offset, offset + size) inside [0, limit), without overflow.
 bool RangeInside(uint64_t offset, uint64_t size, uint64_t limit) { return size <= limit && offset <= limit - size; }
 
@@ -26,14 +20,6 @@ std::string RangeText(uint64_t offset, uint64_t size) { return "[" + Hex(offset)
 std::string CoreText(CoreCoord core) { return "(" + std::to_string(core.x) + "," + std::to_string(core.y) + ")"; }
 
 }  // namespace
-
-namespace noc {
-std::string FormatAddress(uint64_t address) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%016llx", static_cast<unsigned long long>(address));
-  return buf;
-}
-}  // namespace noc
 
 std::string_view ToString(RunStatus status) {
   switch (status) {

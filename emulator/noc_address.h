@@ -20,6 +20,8 @@
 #include <cstdint>
 #include <string>
 
+#include <fmt/format.h>
+
 namespace tilesim::emu::noc {
 
 inline constexpr uint32_t kLocalBits = 36;
@@ -88,6 +90,11 @@ constexpr DecodedNocAddress Decode(uint64_t address) {
 }
 
 // "0x0000004100001000", the form every NoC error message uses.
-std::string FormatAddress(uint64_t address);
+inline std::string FormatAddress(uint64_t address) { return fmt::format("{:#018x}", address); }
 
 }  // namespace tilesim::emu::noc
+
+namespace tilesim::emu {
+// An address or size as emulator messages print it: "0x1a2b".
+inline std::string Hex(uint64_t value) { return fmt::format("{:#x}", value); }
+}  // namespace tilesim::emu

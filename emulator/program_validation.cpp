@@ -9,16 +9,11 @@
 #include <utility>
 
 #include "emulator/core_runtime.h"
+#include "emulator/noc_address.h"
 #include "tilesim/bytecode/kernel_binary.h"
 
 namespace tilesim::emu {
 namespace {
-
-std::string Hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 std::string CoreText(CoreCoord c) { return "core (" + std::to_string(c.x) + "," + std::to_string(c.y) + ")"; }
 

@@ -20,6 +20,8 @@ std::string KernelBinary::DescribeLocation(uint32_t pc) const {
   if (where.line == 0) return fmt::format("{}+{}", name, pc);
   // An unverified binary may name a file that does not exist; say so rather than index out of range.
   const std::string file = where.file < files.size() ? files[where.file] : fmt::format("<file {}>", where.file);
+  // Column 0 means the front end knew only the line.
+  if (where.column == 0) return fmt::format("{}:{}", file, where.line);
   return fmt::format("{}:{}:{}", file, where.line, where.column);
 }
 

@@ -25,12 +25,6 @@ uint32_t NocIndex(const uint64_t* args, const char* op) {
 
 }  // namespace
 
-std::string Hex(uint64_t value) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(value));
-  return buf;
-}
-
 CallStatus get_arg_val(KernelContext& ctx, const uint64_t* args, uint64_t& result) {
   result = Arg(ctx.runtime_args(), U32(args, 0), "get_arg_val", "SetRuntimeArgs");
   return CallStatus::Done;

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <string>
 
+#include "emulator/noc_address.h"  // Hex, for messages
 #include "emulator/vm/interpreter.h"
 #include "tilesim/bytecode/intrinsics.h"
 
@@ -35,8 +36,6 @@ namespace api {
 // Argument i as the uint32_t the signature says it is.
 inline uint32_t U32(const uint64_t* args, uint32_t i) { return static_cast<uint32_t>(args[i]); }
 
-// "0x1a00"
-std::string Hex(uint64_t value);
 
 }  // namespace api
 }  // namespace tilesim::emu

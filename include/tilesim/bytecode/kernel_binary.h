@@ -45,7 +45,8 @@ struct KernelBinary {
 
   // The source location of instruction `pc`, or a location with line 0 if none is recorded.
   SourceLocation LocationOf(uint32_t pc) const;
-  // "file:line:col" of instruction `pc`, or "<name>+pc" when the map has nothing for it.
+  // "file:line:col" of instruction `pc` ("file:line" when the column is 0), or "<name>+pc" when the map
+  // has nothing for it.
   std::string DescribeLocation(uint32_t pc) const;
 };
 
