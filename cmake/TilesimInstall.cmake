@@ -3,7 +3,7 @@
 include(CMakePackageConfigHelpers)
 
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/tilesim DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(TARGETS tilesim tilesim_runtime tilesim_emulator tilesim_compiler tilesim_common tilesim_options
+install(TARGETS tilesim tilesim_runtime tilesim_emulator tilesim_compiler tilesim_common
         EXPORT tilesimTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
