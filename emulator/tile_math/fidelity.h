@@ -58,14 +58,15 @@ constexpr uint32_t SrcFormatMask(bool fp32_dest) { return fp32_dest ? kTf32Mask 
 
 // A value as the unpacker leaves it in SrcA/SrcB: denormals flushed to (signed) zero, NaN made the one
 // quiet NaN (so that masking can never turn it into an infinity), mantissa truncated by `format_mask`.
-// Written with selects only, so loops over it vectorise.
+// Written with selects on the magnitude only (zero exponent: below the smallest normal's bits; NaN: above
+// infinity's bits), so loops over it vectorise to a few instructions.
 inline float ToSrcFormat(float value, uint32_t format_mask) {
   const uint32_t bits = std::bit_cast<uint32_t>(value);
-  const uint32_t exponent = bits & kExponentMask;
-  const bool is_nan = exponent == kExponentMask && (bits & ~(kSignMask | kExponentMask)) != 0;
+  const uint32_t magnitude = bits & ~kSignMask;
+  const uint32_t sign = bits & kSignMask;
   uint32_t out = bits & format_mask;
-  out = exponent == 0 ? (bits & kSignMask) : out;
-  out = is_nan ? ((bits & kSignMask) | kQuietNan) : out;
+  out = magnitude < 0x00800000u ? sign : out;
+  out = magnitude > kExponentMask ? (sign | kQuietNan) : out;
   return std::bit_cast<float>(out);
 }
 

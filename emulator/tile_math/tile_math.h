@@ -36,6 +36,38 @@ void RoundToDst(Tile& tile, const MathConfig& config);
 
 // dst += a x b (b transposed if transpose_b), with the fidelity's operand precision; then rounded to DST.
 void MatmulAccumulate(const Tile& a, const Tile& b, bool transpose_b, const MathConfig& config, Tile& dst);
+// ---- Prepared matmul operands ----
+// Converting an operand (unpack, source format, fidelity slices) costs a good share of a tile product, and
+// a GEMM uses each operand tile several times in a row. A PreparedOperand is one operand tile as the
+// multipliers see it under one MathConfig: in the source-register format, split into the slices the
+// fidelity multiplies, row-major (the right operand already transposed if asked). Prepare once, multiply
+// many times: MatmulAccumulate on prepared operands gives the same bits as on the tiles themselves.
+enum class MatmulSide : uint8_t {
+  Left,   // in0 (a): the SrcB operand of the matrix engine
+  Right,  // in1 (b): the SrcA operand
+};
+
+struct alignas(64) PreparedOperand {
+  // What it was prepared for; MatmulAccumulate traps on a mismatch rather than multiply wrong slices.
+  MatmulSide side = MatmulSide::Left;
+  MathFidelity fidelity = MathFidelity::HiFi4;
+  bool fp32_dest = false;
+  // Left uninitialised until prepared. slices[1] is used by HiFi3 only (its product has two terms, see
+  // fidelity.h), so other fidelities never touch its memory.
+  alignas(64) float slices[2][1024];
+};
+
+// From CB tile bytes (face layout, `format`): unpack, convert and slice in one pass.
+void PrepareLeft(const uint8_t* src, DataFormat format, const MathConfig& config, PreparedOperand& out);
+void PrepareRight(const uint8_t* src, DataFormat format, bool transpose, const MathConfig& config,
+                  PreparedOperand& out);
+// From an unpacked (row-major fp32) tile.
+void PrepareLeft(const Tile& a, const MathConfig& config, PreparedOperand& out);
+void PrepareRight(const Tile& b, bool transpose, const MathConfig& config, PreparedOperand& out);
+// dst += left x right, rounded to DST (in the same pass). `config` must be the one both were prepared with.
+void MatmulAccumulate(const PreparedOperand& left, const PreparedOperand& right, const MathConfig& config,
+                      Tile& dst);
+
 // dst = a op b element-wise; mul applies fidelity. Rounded to DST.
 void Add(const Tile& a, const Tile& b, const MathConfig& config, Tile& dst);
 void Sub(const Tile& a, const Tile& b, const MathConfig& config, Tile& dst);
