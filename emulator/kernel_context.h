@@ -18,6 +18,7 @@
 #include "emulator/device_state.h"
 #include "emulator/dst_register.h"
 #include "emulator/emulator.h"
+#include "emulator/tile_math/operand_cache.h"
 #include "emulator/tile_math/tile_math.h"
 #include "emulator/vm/interpreter.h"
 
@@ -86,6 +87,7 @@ struct ComputeState {
   DstRegister dst;
   tile::Tile operand_a;  // scratch for unpacked operands
   tile::Tile operand_b;
+  tile::PreparedOperandCache matmul_operands;  // matmul_tiles' prepared in0 / in1 tiles, by CB page
 };
 
 class KernelContext {

@@ -115,6 +115,8 @@ CallStatus cb_pop_front(KernelContext& ctx, const uint64_t* args, uint64_t&) {
     }
     cb.popped += n;
   });
+  // The compute engine's prepared copies of this CB's pages must not outlive them (operand_cache.h).
+  if (ctx.role() == KernelRole::Compute) ctx.compute().matmul_operands.InvalidateCb(index);
   ctx.NoteProgress();
   return CallStatus::Done;
 }

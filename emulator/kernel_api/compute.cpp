@@ -29,24 +29,34 @@ void CheckTileFormat(const CircularBuffer& cb, const char* op) {
   }
 }
 
-// Unpacks tile `t` of the front of CB `cb_index` (t counts from the front; it must be ready).
+// The L1 address of tile `t` of the front of CB `cb_index` (t counts from the front; it must be ready) and
+// the page's sequence number in the CB (pages popped before it). The caller holds the core lock; the page
+// stays ready until this context pops it, so it can be read after the lock is released.
+struct FrontTile {
+  uint32_t address;
+  uint64_t sequence;
+};
+FrontTile LocateFront(const CircularBuffer& cb, uint32_t cb_index, uint32_t t, const char* op) {
+  if (t >= cb.PagesReady()) {
+    throw KernelTrap(std::string(op) + ": tile " + std::to_string(t) + " of cb " + std::to_string(cb_index) +
+                     "'s front is not ready (" + Pages(cb.PagesReady()) + " ready; cb_wait_front first)");
+  }
+  if (cb.FrontPage() + t >= cb.spec.num_pages) {
+    throw KernelTrap(std::string(op) + ": tile " + std::to_string(t) + " of cb " + std::to_string(cb_index) +
+                     "'s front lies past the end of the buffer (the CB's read pointer wraps only between blocks)");
+  }
+  return FrontTile{cb.PageAddress(cb.FrontPage() + t), cb.popped + t};
+}
+
+// Unpacks tile `t` of the front of CB `cb_index`.
 void UnpackFront(KernelContext& ctx, uint32_t cb_index, uint32_t t, const char* op, tile::Tile& out) {
   CircularBuffer& cb = ctx.Cb(cb_index, op);
   CheckTileFormat(cb, op);
   uint32_t address;
   {
     std::lock_guard lock(ctx.core().lock);
-    if (t >= cb.PagesReady()) {
-      throw KernelTrap(std::string(op) + ": tile " + std::to_string(t) + " of cb " + std::to_string(cb_index) +
-                       "'s front is not ready (" + Pages(cb.PagesReady()) + " ready; cb_wait_front first)");
-    }
-    if (cb.FrontPage() + t >= cb.spec.num_pages) {
-      throw KernelTrap(std::string(op) + ": tile " + std::to_string(t) + " of cb " + std::to_string(cb_index) +
-                       "'s front lies past the end of the buffer (the CB's read pointer wraps only between blocks)");
-    }
-    address = cb.PageAddress(cb.FrontPage() + t);
+    address = LocateFront(cb, cb_index, t, op).address;
   }
-  // The page stays ready until this context pops it, so it can be read outside the lock.
   tile::Unpack(ctx.core().l1 + address, cb.spec.format, out);
 }
 
@@ -138,12 +148,37 @@ CallStatus copy_tile_init(KernelContext& ctx, const uint64_t* args, uint64_t&) {
 // ---- FPU ----
 
 CallStatus matmul_tiles(KernelContext& ctx, const uint64_t* args, uint64_t&) {
+  static constexpr const char* kOp = "matmul_tiles";
   ComputeState& compute = ctx.compute();
-  tile::Tile& dst = compute.dst.MathTile(U32(args, 4), "matmul_tiles");
-  UnpackFront(ctx, U32(args, 0), U32(args, 2), "matmul_tiles", compute.operand_a);
-  UnpackFront(ctx, U32(args, 1), U32(args, 3), "matmul_tiles", compute.operand_b);
-  // The last argument transposes B; matmul_tiles always accumulates into DST.
-  tile::MatmulAccumulate(compute.operand_a, compute.operand_b, U32(args, 5) != 0, compute.math, dst);
+  tile::Tile& dst = compute.dst.MathTile(U32(args, 4), kOp);
+  const uint32_t in0 = U32(args, 0), in1 = U32(args, 1);
+  const bool transpose = U32(args, 5) != 0;  // the last argument transposes B; matmul_tiles always accumulates
+  CircularBuffer& cb0 = ctx.Cb(in0, kOp);
+  CheckTileFormat(cb0, kOp);
+  FrontTile tile0, tile1;
+  CircularBuffer* cb1;
+  {
+    // One lock for both operands; the checks run in the order they always did (in0's first).
+    std::lock_guard lock(ctx.core().lock);
+    tile0 = LocateFront(cb0, in0, U32(args, 2), kOp);
+    cb1 = &ctx.Cb(in1, kOp);
+    CheckTileFormat(*cb1, kOp);
+    tile1 = LocateFront(*cb1, in1, U32(args, 3), kOp);
+  }
+  const uint8_t* l1 = ctx.core().l1;
+  const tile::MathConfig& math = compute.math;
+  auto key = [&](uint32_t cb, const FrontTile& t, DataFormat format, bool transposed) {
+    return tile::OperandKey{t.sequence, t.address, static_cast<uint8_t>(cb), format, math.fidelity, math.fp32_dest,
+                            transposed};
+  };
+  const tile::PreparedOperand& left = compute.matmul_operands.Find(
+      tile::MatmulSide::Left, key(in0, tile0, cb0.spec.format, false),
+      [&](tile::PreparedOperand& out) { tile::PrepareLeft(l1 + tile0.address, cb0.spec.format, math, out); });
+  const tile::PreparedOperand& right = compute.matmul_operands.Find(
+      tile::MatmulSide::Right, key(in1, tile1, cb1->spec.format, transpose), [&](tile::PreparedOperand& out) {
+        tile::PrepareRight(l1 + tile1.address, cb1->spec.format, transpose, math, out);
+      });
+  tile::MatmulAccumulate(left, right, math, dst);
   return CallStatus::Done;
 }
 
