@@ -18,5 +18,6 @@ using Command = std::function<int()>;
 void AddRunCommand(CLI::App& app, Command& command);      // tilesim run gemm | eltwise_add | ... | loopback
 void AddSamplesCommand(CLI::App& app, Command& command);  // tilesim samples
 void AddDisasmCommand(CLI::App& app, Command& command);   // tilesim disasm FILE.tsb
+void AddCompileKernelCommand(CLI::App& app, Command& command);  // tilesim compile-kernel FILE.cpp --role R -o FILE.tsb
 
 }  // namespace tilesim::tools

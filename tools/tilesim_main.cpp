@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   tilesim::tools::AddRunCommand(app, command);
   tilesim::tools::AddSamplesCommand(app, command);
   tilesim::tools::AddDisasmCommand(app, command);
+  tilesim::tools::AddCompileKernelCommand(app, command);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
