@@ -373,13 +373,15 @@ void Lowerer::LowerSwitch(const ast::Stmt& stmt) {
   frame = controls_.back();
   controls_.pop_back();
   Emit(kir::MakeStmt(kir::WhileStmt{Const(1, kir::Type::Bool, pos), wrapper}, loc));
-  Emit(PopBlock(pos));
   EmitReturnCheck(frame, pos);
   if (frame.continue_flag) {
+    // Still inside the block that declares the flag.
     PushBlock();
     EmitContinue(pos);
-    Emit(kir::MakeStmt(kir::IfStmt{kir::MakeVar(kernel_, *frame.continue_flag, loc), PopBlock(pos), nullptr}, loc));
+    kir::Stmt go_on = PopBlock(pos);
+    Emit(kir::MakeStmt(kir::IfStmt{kir::MakeVar(kernel_, *frame.continue_flag, loc), go_on, nullptr}, loc));
   }
+  Emit(PopBlock(pos));
 }
 
 void Lowerer::EmitContinue(const SourcePos& pos) {

@@ -274,7 +274,7 @@ void Parser::StructDeclaration(ast::TranslationUnit& unit, bool is_class) {
       PointerDeclarator(field.type);
       field.pos = Peek().pos;
       field.name = ExpectIdentifier("a member name");
-      if (AtPunct("(")) ErrorAt(Peek(), "unsupported: member functions in struct '" + decl->name + "'");
+      if (AtPunct("(")) diag_.Error(field.pos, "unsupported: member functions in struct '" + decl->name + "'");
       if (AtPunct(":")) ErrorAt(Peek(), "unsupported: bit-fields");
       DeclaratorRest(field);
       decl->fields.push_back(std::move(field));
