@@ -2,6 +2,7 @@
 #include "emulator/dst_register.h"
 
 #include <algorithm>
+#include <memory>
 #include <string>
 
 #include "emulator/vm/trap.h"
@@ -14,8 +15,12 @@ namespace {
 }  // namespace
 
 DstRegister::DstRegister(bool fp32_dest)
-    : section_tiles_(fp32_dest ? kFp32SectionTiles : kBf16SectionTiles), fp32_(fp32_dest), tiles_(2 * section_tiles_) {
-  Clear(0);
+    : section_tiles_(fp32_dest ? kFp32SectionTiles : kBf16SectionTiles),
+      fp32_(fp32_dest),
+      storage_(2 * section_tiles_ * sizeof(tile::Tile)),
+      tiles_(static_cast<tile::Tile*>(storage_.data())) {
+  std::uninitialized_default_construct_n(tiles_, 2 * section_tiles_);
+  Clear(0);  // pool memory holds whatever the last user left
   Clear(1);
 }
 

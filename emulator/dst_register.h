@@ -11,8 +11,8 @@
 #pragma once
 
 #include <cstdint>
-#include <vector>
 
+#include "emulator/tile_math/scratch_pool.h"
 #include "emulator/tile_math/tile_math.h"
 
 namespace tilesim::emu {
@@ -43,12 +43,13 @@ class DstRegister {
   static constexpr int kNone = -1;
 
   void CheckIndex(uint32_t index, const char* op) const;
-  tile::Tile* SectionTiles(int section) { return tiles_.data() + static_cast<size_t>(section) * section_tiles_; }
+  tile::Tile* SectionTiles(int section) { return tiles_ + static_cast<size_t>(section) * section_tiles_; }
   void Clear(int section);
 
   uint32_t section_tiles_;
   bool fp32_;
-  std::vector<tile::Tile> tiles_;      // two sections
+  tile::ScratchBlock storage_;         // from the scratch pool: a run's DSTs cost no page faults
+  tile::Tile* tiles_;                  // two sections, in storage_
   Section state_[2] = {Section::Free, Section::Free};
   int math_ = kNone;                   // section math holds
   int pack_ = kNone;                   // section pack holds

@@ -1,28 +1,39 @@
 // PreparedOperandCache: lookup, least-recently-used replacement and invalidation (operand_cache.h).
 #include "emulator/tile_math/operand_cache.h"
 
+#include <memory>
+
 namespace tilesim::emu::tile {
 
-// Not value-initialised: zeroing 160 KiB per compute context would cost more than the slots save in a
-// short run; a slot is read only after `prepare` has written it.
+// The slots' data is left as the pool hands it over: a slot is read only after `prepare` has written it.
 void PreparedOperandCache::Allocate() {
-  operands_ = std::make_unique_for_overwrite<PreparedOperand[]>(kLeftSlots + kRightSlots);
+  constexpr uint32_t kSlots = kLeftSlots + kRightSlots;
+  storage_ = ScratchBlock(sizeof(PreparedOperand) * kSlots);
+  operands_ = static_cast<PreparedOperand*>(storage_.data());
+  std::uninitialized_default_construct_n(operands_, kSlots);
 }
 
 PreparedOperandCache::Side PreparedOperandCache::SideOf(MatmulSide side) {
-  if (side == MatmulSide::Left) return Side{left_slots_, operands_.get(), kLeftSlots};
-  return Side{right_slots_, operands_.get() + kLeftSlots, kRightSlots};
+  if (side == MatmulSide::Left) return Side{left_slots_, operands_, kLeftSlots, &last_left_};
+  return Side{right_slots_, operands_ + kLeftSlots, kRightSlots, &last_right_};
 }
 
 PreparedOperandCache::Slot* PreparedOperandCache::Lookup(const Side& side, const OperandKey& key) {
-  for (uint32_t i = 0; i < side.count; ++i) {
-    Slot& slot = side.slots[i];
-    if (slot.valid && slot.key == key) {
-      slot.last_use = ++clock_;
-      return &slot;
+  auto matches = [&](uint32_t i) { return side.slots[i].valid && side.slots[i].key == key; };
+  uint32_t found = *side.last_hit;
+  if (!matches(found)) {
+    found = side.count;
+    for (uint32_t i = 0; i < side.count; ++i) {
+      if (matches(i)) {
+        found = i;
+        break;
+      }
     }
+    if (found == side.count) return nullptr;
+    *side.last_hit = found;
   }
-  return nullptr;
+  side.slots[found].last_use = ++clock_;
+  return &side.slots[found];
 }
 
 uint32_t PreparedOperandCache::Victim(const Side& side) const {

@@ -14,13 +14,12 @@
 // occupy slots. What is outside the CB protocol is not seen: a kernel storing into a page that is ready
 // at a CB's front (racy on hardware too) would not invalidate the prepared copy.
 //
-// Fixed slots per operand side with least-recently-used replacement: allocated on first use, no
-// allocation afterwards.
+// Fixed slots per operand side with least-recently-used replacement: taken from the scratch pool on first
+// use (scratch_pool.h), no allocation afterwards.
 #pragma once
 
 #include <cstdint>
-#include <memory>
-
+#include "emulator/tile_math/scratch_pool.h"
 #include "emulator/tile_math/tile_math.h"
 
 namespace tilesim::emu::tile {
@@ -65,6 +64,7 @@ class PreparedOperandCache {
     Slot* slots;
     PreparedOperand* operands;
     uint32_t count;
+    uint32_t* last_hit;  // the slot found last: a kernel reuses operands back to back, so it is looked at first
   };
 
   Side SideOf(MatmulSide side);
@@ -76,7 +76,10 @@ class PreparedOperandCache {
 
   Slot left_slots_[kLeftSlots];
   Slot right_slots_[kRightSlots];
-  std::unique_ptr<PreparedOperand[]> operands_;  // kLeftSlots left, then kRightSlots right
+  uint32_t last_left_ = 0;
+  uint32_t last_right_ = 0;
+  ScratchBlock storage_;
+  PreparedOperand* operands_ = nullptr;  // in storage_: kLeftSlots left, then kRightSlots right
   uint64_t clock_ = 0;
   uint64_t hits_ = 0;
   uint64_t misses_ = 0;
@@ -92,6 +95,7 @@ const PreparedOperand& PreparedOperandCache::Find(MatmulSide side, const Operand
   }
   ++misses_;
   const uint32_t victim = Victim(s);
+  *s.last_hit = victim;
   Slot& slot = s.slots[victim];
   slot.valid = false;  // until `prepare` has succeeded: it may trap
   prepare(s.operands[victim]);
