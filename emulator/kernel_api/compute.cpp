@@ -48,8 +48,8 @@ FrontTile LocateFront(const CircularBuffer& cb, uint32_t cb_index, uint32_t t, c
   return FrontTile{cb.PageAddress(cb.FrontPage() + t), cb.popped + t};
 }
 
-// Unpacks tile `t` of the front of CB `cb_index`.
-void UnpackFront(KernelContext& ctx, uint32_t cb_index, uint32_t t, const char* op, tile::Tile& out) {
+// The L1 bytes of tile `t` of the front of CB `cb_index`, checked; `format` receives the CB's format.
+const uint8_t* FrontTileBytes(KernelContext& ctx, uint32_t cb_index, uint32_t t, const char* op, DataFormat& format) {
   CircularBuffer& cb = ctx.Cb(cb_index, op);
   CheckTileFormat(cb, op);
   uint32_t address;
@@ -57,7 +57,15 @@ void UnpackFront(KernelContext& ctx, uint32_t cb_index, uint32_t t, const char* 
     std::lock_guard lock(ctx.core().lock);
     address = LocateFront(cb, cb_index, t, op).address;
   }
-  tile::Unpack(ctx.core().l1 + address, cb.spec.format, out);
+  format = cb.spec.format;
+  return ctx.core().l1 + address;
+}
+
+// Unpacks tile `t` of the front of CB `cb_index`.
+void UnpackFront(KernelContext& ctx, uint32_t cb_index, uint32_t t, const char* op, tile::Tile& out) {
+  DataFormat format;
+  const uint8_t* bytes = FrontTileBytes(ctx, cb_index, t, op, format);
+  tile::Unpack(bytes, format, out);
 }
 
 // Packs `src` into page `page` of CB `cb_index`'s reserved back; `advance` moves pack_tile's counter.
@@ -189,8 +197,9 @@ CallStatus mul_tiles(KernelContext& ctx, const uint64_t* args, uint64_t&) { retu
 CallStatus copy_tile(KernelContext& ctx, const uint64_t* args, uint64_t&) {
   ComputeState& compute = ctx.compute();
   tile::Tile& dst = compute.dst.MathTile(U32(args, 2), "copy_tile");
-  UnpackFront(ctx, U32(args, 0), U32(args, 1), "copy_tile", dst);
-  tile::RoundToDst(dst, compute.math);
+  DataFormat format;
+  const uint8_t* bytes = FrontTileBytes(ctx, U32(args, 0), U32(args, 1), "copy_tile", format);
+  tile::UnpackToDst(bytes, format, compute.math, dst);
   return CallStatus::Done;
 }
 

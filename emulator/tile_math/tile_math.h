@@ -31,6 +31,8 @@ struct MathConfig {
 void Unpack(const uint8_t* src, DataFormat format, Tile& out);
 // Row-major fp32 -> CB tile bytes in `format` (round to nearest even for Float16_b).
 void Pack(const Tile& in, DataFormat format, uint8_t* dst);
+// Unpack, then RoundToDst, in one pass (copy_tile).
+void UnpackToDst(const uint8_t* src, DataFormat format, const MathConfig& config, Tile& out);
 // Rounds every element to what DST can hold (bf16 unless fp32_dest).
 void RoundToDst(Tile& tile, const MathConfig& config);
 

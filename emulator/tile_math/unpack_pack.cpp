@@ -28,31 +28,52 @@ using detail::RowMajorStart;
 
 }  // namespace
 
-void Unpack(const uint8_t* src, DataFormat format, Tile& out) {
-  if (src == nullptr) throw KernelTrap("Unpack: source tile address is null");
+namespace {
+
+// Face rows of a CB tile into the row-major tile, each value rounded to a bf16 DST on the way if asked.
+template <bool kRoundToBf16>
+void UnpackRows(const uint8_t* src, DataFormat format, Tile& out, const char* op) {
+  if (src == nullptr) throw KernelTrap(std::string(op) + ": source tile address is null");
+  auto store = [](float* dst, const uint32_t* bits) {
+    for (uint32_t col = 0; col < kFaceCols; ++col) {
+      dst[col] = std::bit_cast<float>(kRoundToBf16 ? RoundToBf16Bits(bits[col]) : bits[col]);
+    }
+  };
   switch (format) {
     case DataFormat::Float16_b:
       for (uint32_t face = 0; face < 4; ++face) {
         for (uint32_t row = 0; row < kFaceRows; ++row) {
           uint16_t halves[kFaceCols];
-          std::memcpy(halves, src + (face * kFaceElements + row * kFaceCols) * 2, sizeof(halves));
-          float* dst = out.v + RowMajorStart(face, row);
-          for (uint32_t col = 0; col < kFaceCols; ++col) {
-            dst[col] = std::bit_cast<float>(static_cast<uint32_t>(halves[col]) << 16);
-          }
+          std::memcpy(halves, src + FaceRowOffset(face, row, 2), sizeof(halves));
+          uint32_t bits[kFaceCols];
+          for (uint32_t col = 0; col < kFaceCols; ++col) bits[col] = static_cast<uint32_t>(halves[col]) << 16;
+          store(out.v + RowMajorStart(face, row), bits);
         }
       }
       return;
     case DataFormat::Float32:
       for (uint32_t face = 0; face < 4; ++face) {
         for (uint32_t row = 0; row < kFaceRows; ++row) {
-          std::memcpy(out.v + RowMajorStart(face, row), src + (face * kFaceElements + row * kFaceCols) * 4,
-                      kFaceCols * sizeof(float));
+          uint32_t bits[kFaceCols];
+          std::memcpy(bits, src + FaceRowOffset(face, row, 4), sizeof(bits));
+          store(out.v + RowMajorStart(face, row), bits);
         }
       }
       return;
     default:
-      ThrowUnsupported("Unpack", format);
+      ThrowUnsupported(op, format);
+  }
+}
+
+}  // namespace
+
+void Unpack(const uint8_t* src, DataFormat format, Tile& out) { UnpackRows<false>(src, format, out, "Unpack"); }
+
+void UnpackToDst(const uint8_t* src, DataFormat format, const MathConfig& config, Tile& out) {
+  if (config.fp32_dest) {
+    UnpackRows<false>(src, format, out, "UnpackToDst");
+  } else {
+    UnpackRows<true>(src, format, out, "UnpackToDst");
   }
 }
 

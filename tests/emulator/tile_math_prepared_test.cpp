@@ -1,6 +1,6 @@
 // Prepared matmul operands: prepared straight from CB bytes (face layout) they multiply to the scalar
 // reference at every fidelity and DST format, one prepared operand serves many products, and misuse traps
-// with a message naming what is wrong.
+// with a message naming what is wrong. Also UnpackToDst, copy_tile's fused unpack and DST rounding.
 #include <gtest/gtest.h>
 
 #include <bit>
@@ -201,6 +201,36 @@ TEST(TileMathPrepared, UnsupportedFormatNullSourceAndBadFidelityTrap) {
                  *operand);
   });
   EXPECT_NE(fidelity.find("fidelity value 1"), std::string::npos) << fidelity;
+}
+
+TEST(TileMathUnpackToDst, RoundsToABf16DstAndCopiesIntoAnFp32Dst) {
+  std::mt19937 rng(16);
+  std::uniform_real_distribution<float> dist(-100.0f, 100.0f);
+  std::vector<float> values(1024);
+  for (float& v : values) v = dist(rng);
+  values[5] = 1.0f + std::ldexp(1.0f, -8);                           // a tie: rounds to even, 1.0
+  values[6] = 1.0f + std::ldexp(1.0f, -8) + std::ldexp(1.0f, -7);  // a tie: rounds up to 1 + 2^-6
+  const std::vector<uint8_t> bytes = CbBytes(values, DataFormat::Float32);
+  Tile bf16, fp32;
+  UnpackToDst(bytes.data(), DataFormat::Float32, MathConfig{.fp32_dest = false}, bf16);
+  UnpackToDst(bytes.data(), DataFormat::Float32, MathConfig{.fp32_dest = true}, fp32);
+  std::vector<float> rounded(1024);
+  for (int i = 0; i < 1024; ++i) rounded[i] = testing::ReferenceRoundToBf16(values[i]);
+  ExpectSameBits(bf16, rounded, "bf16 DST");
+  ExpectSameBits(fp32, values, "fp32 DST");
+  EXPECT_EQ(bf16.v[5], 1.0f);
+  EXPECT_EQ(bf16.v[6], 1.0f + std::ldexp(1.0f, -6));
+}
+
+TEST(TileMathUnpackToDst, Bf16TilesKeepTheirValuesAndNaNBecomesQuiet) {
+  std::vector<uint8_t> bytes = CbBytes(RandomBf16Values(17), DataFormat::Float16_b);
+  const uint16_t signalling_nan = 0x7f81;  // exponent all ones, quiet bit clear
+  std::memcpy(&bytes[0], &signalling_nan, 2);
+  Tile unpacked, to_dst;
+  Unpack(bytes.data(), DataFormat::Float16_b, unpacked);
+  UnpackToDst(bytes.data(), DataFormat::Float16_b, MathConfig{.fp32_dest = false}, to_dst);
+  EXPECT_EQ(std::bit_cast<uint32_t>(to_dst.v[0]), 0x7fc10000u);  // the quiet bit set, as the packer does
+  for (int i = 1; i < 1024; ++i) ASSERT_EQ(std::bit_cast<uint32_t>(to_dst.v[i]), std::bit_cast<uint32_t>(unpacked.v[i])) << i;
 }
 
 }  // namespace
