@@ -38,7 +38,8 @@ void kernel_main() {
     out[4] = (uint32_t)wide;
     out[5] = flag ? 11 : 22;
     out[6] = i / 2 + i % 4;                // signed division truncates toward zero
-    out[7] = (u <<= 2) | (u >> 1);
+    u <<= 2;
+    out[7] = u | (u >> 1);
     count += 5;
     count *= 3;
     count -= 1;
