@@ -19,5 +19,6 @@ void AddRunCommand(CLI::App& app, Command& command);      // tilesim run gemm | 
 void AddSamplesCommand(CLI::App& app, Command& command);  // tilesim samples
 void AddDisasmCommand(CLI::App& app, Command& command);   // tilesim disasm FILE.tsb
 void AddCompileKernelCommand(CLI::App& app, Command& command);  // tilesim compile-kernel FILE.cpp --role R -o FILE.tsb
+void AddNocReplayCommand(CLI::App& app, Command& command);  // tilesim noc-replay TRACE.json|DIR [--device D] [--json]
 
 }  // namespace tilesim::tools

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   tilesim::tools::AddSamplesCommand(app, command);
   tilesim::tools::AddDisasmCommand(app, command);
   tilesim::tools::AddCompileKernelCommand(app, command);
+  tilesim::tools::AddNocReplayCommand(app, command);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
