@@ -34,10 +34,10 @@ const Param<int64_t> kResponseVcs{"noc.response_vcs_per_port",
                                   "read-response packets one NIU streams at once through one router port", 2,
                                   Between(1, 16)};
 const Param<int64_t> kUnicastWriteVcs{"noc.unicast_write_vcs_per_port",
-                                      "unicast write packets one NIU streams at once through one router port", 4,
+                                      "unicast write packets one NIU streams at once through one router port", 1,
                                       Between(1, 16)};
 const Param<int64_t> kMulticastVcs{"noc.multicast_vcs_per_port",
-                                   "multicast packets one NIU streams at once through one router port", 2,
+                                   "multicast packets one NIU streams at once through one router port", 1,
                                    Between(1, 16)};
 const Param<double> kDramInject{"dram.inject_bytes_per_cycle",
                                 "bytes per cycle a DRAM tile's NIU can put onto one NoC (read data)", 23.2,

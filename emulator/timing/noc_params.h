@@ -33,8 +33,8 @@ struct NocParams {
 
   // Packets one NIU can stream at once through one router output port, by virtual-channel class.
   uint32_t response_vcs = 2;
-  uint32_t unicast_write_vcs = 4;
-  uint32_t multicast_vcs = 2;
+  uint32_t unicast_write_vcs = 1;
+  uint32_t multicast_vcs = 1;
 
   double PacketThroughput(uint64_t packet_bytes) const;
 };

@@ -123,6 +123,17 @@ TEST(NocModel, ASourceStreamsOnlyTwoResponsesThroughOnePortAtOnce) {
   EXPECT_EQ(model.CompletionCycle(ids[2]), 618u);
 }
 
+TEST(NocModel, ACoresWritesThroughOnePortGoOneAfterAnother) {
+  NocModel model(Wormhole());
+  // tt-metal writes use one static VC, so the second packet waits for the first: 68 + 4096 / 28.1 =
+  // 213.8, then another 145.8. Sharing the NIU instead would end both at 359.5.
+  const TransferId first = model.Submit(Write({1, 1}, {3, 1}, 4096));
+  const TransferId second = model.Submit(Write({1, 1}, {3, 1}, 4096));
+  model.RunToCompletion();
+  EXPECT_EQ(model.CompletionCycle(first), 214u);
+  EXPECT_EQ(model.CompletionCycle(second), 360u);
+}
+
 TEST(NocModel, AMulticastCrossesEveryTreeLinkOnce) {
   NocModel model(Wormhole());
   NocTransfer t = Write({1, 1}, {0, 0}, 4096);
