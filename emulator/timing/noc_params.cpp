@@ -99,10 +99,11 @@ NocParams NocParamsFromProfile(const DeviceProfile& profile) {
     throw ProfileError(fmt::format("{}: 'noc.packet_throughput': {}", where, what));
   };
   if (p.packet_throughput.empty()) fail("needs at least one [packet bytes, bytes per cycle] entry");
-  for (size_t i = 1; i < p.packet_throughput.size(); ++i) {
-    if (p.packet_throughput[i][0] <= p.packet_throughput[i - 1][0]) fail("packet sizes must be strictly ascending");
+  for (size_t i = 0; i < p.packet_throughput.size(); ++i) {
+    if (i > 0 && p.packet_throughput[i][0] <= p.packet_throughput[i - 1][0]) fail("packet sizes must be strictly ascending");
+    // A zero rate would leave packets of that size stuck forever.
+    if (p.packet_throughput[i][1] <= 0) fail("every bytes-per-cycle value must be positive");
   }
-  if (p.PacketThroughput(p.max_packet_bytes) <= 0) fail("gives no throughput for a maximum-size packet");
   return p;
 }
 

@@ -135,6 +135,12 @@ TEST(DeviceProfile, OutOfRangeValueIsRejected) {
       {"range.json", "'noc.link_bytes_per_cycle'", "out of range"});
 }
 
+TEST(DeviceProfile, AThroughputCurveThatStallsSomePacketSizeIsRejected) {
+  const DeviceProfile profile = ParseDeviceProfile(
+      R"({"noc": {"source": "s", "packet_throughput": [[128, 0], [2048, 30]]}})", "curve.json");
+  ExpectProfileError([&] { NocParamsFromProfile(profile); }, {"curve.json", "'noc.packet_throughput'", "positive"});
+}
+
 TEST(DeviceProfile, InconsistentShapeIsRejectedNamingTheKey) {
   const DeviceProfile profile = ParseDeviceProfile(
       R"({"grid": {"source": "s", "columns": 9, "worker_noc_x": [1, 2, 3, 4, 6, 7, 8, 9]}})", "shape.json");
