@@ -7,7 +7,7 @@
 namespace tilesim::metalium {
 namespace {
 
-constexpr uint32_t kMaxArrayElements = 4096;  // arrays are sets of registers; more cannot be meant
+constexpr uint32_t kMaxArrayElements = 256;  // arrays live in registers, and a kernel has 255 of them
 
 const ast::FunctionDecl* FindEntry(const EntityPtr& entity, const Diagnostics& diag) {
   if (entity == nullptr || entity->kind != Entity::Kind::Functions) return nullptr;

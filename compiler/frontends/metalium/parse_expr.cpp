@@ -256,6 +256,7 @@ ast::ExprPtr Parser::Postfix(ast::ExprPtr expr) {
 }
 
 ast::ExprPtr Parser::InitList() {
+  Nest nest(*this, depth_, &Parser::Enter);
   const Token& open = Expect("{", "to open the initialiser list");
   auto list = MakeExpr(ast::ExprKind::InitList, open.pos);
   const int saved = template_arg_depth_;

@@ -2,17 +2,20 @@
 // algorithm), over the tokens of the lexer.
 #include "compiler/frontends/metalium/preprocessor.h"
 
+#include <algorithm>
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
+#include <tuple>
 
 #include "compiler/frontends/metalium/lexer.h"
 
 namespace tilesim::metalium {
 namespace {
 
-constexpr size_t kMaxExpandedTokens = 2'000'000;  // a runaway macro is an error, not an out-of-memory
+constexpr size_t kMaxExpandedTokens = 1'000'000;  // a runaway macro is an error, not an out-of-memory
 constexpr int kMaxExpansionDepth = 200;
 constexpr int kMaxIncludeDepth = 32;
 
@@ -23,15 +26,7 @@ struct Macro {
   std::vector<Token> body;
 };
 
-using HideSet = std::shared_ptr<const std::set<std::string>>;
-
-HideSet Union(const HideSet& a, const HideSet& b, const std::string& name) {
-  auto set = std::make_shared<std::set<std::string>>();
-  if (a) set->insert(a->begin(), a->end());
-  if (b) set->insert(b->begin(), b->end());
-  set->insert(name);
-  return set;
-}
+using HideSet = const std::vector<uint32_t>*;
 
 // Tokens still to be expanded: those a macro produced (pending), then optionally the rest of a file. A
 // directive line in the file ends the stream: a macro call never reaches across one.
@@ -381,18 +376,19 @@ class Preprocessor {
   bool TryExpand(const Token& token, TokenStream& stream, int depth) {
     if (token.kind != TokenKind::Identifier) return false;
     auto it = macros_.find(token.text);
-    if (it == macros_.end() || token.Hidden(token.text)) return false;
+    if (it == macros_.end() || Hidden(token)) return false;
     if (depth > kMaxExpansionDepth) diag_.Error(token.pos, "macro expansion nested too deeply");
     const Macro macro = it->second;  // a copy: the table may not change under us
     std::vector<std::vector<Token>> args;
-    HideSet hide = Union(token.hide_set, nullptr, token.text);
+    const uint32_t id = MacroId(token.text);
+    HideSet hide = Union(token.hide_set, nullptr, id);
     if (macro.function_like) {
       const Token* next = stream.Peek();
       if (next == nullptr || !next->IsPunct("(")) return false;
       stream.Take();
       args = CollectArguments(token, macro, stream);
     }
-    std::vector<Token> result = Substitute(token, macro, args, hide, depth);
+    std::vector<Token> result = Substitute(token, macro, args, hide, id, depth);
     expanded_ += result.size();
     if (expanded_ > kMaxExpandedTokens) diag_.Error(token.pos, "macro expansion produces too many tokens");
     for (auto r = result.rbegin(); r != result.rend(); ++r) stream.pending.push_front(std::move(*r));
@@ -435,7 +431,7 @@ class Preprocessor {
   }
 
   std::vector<Token> Substitute(const Token& call, const Macro& macro, const std::vector<std::vector<Token>>& args,
-                                const HideSet& hide, int depth) {
+                                HideSet hide, uint32_t id, int depth) {
     std::vector<Token> result;
     const std::vector<Token>& body = macro.body;
     for (size_t j = 0; j < body.size(); ++j) {
@@ -468,11 +464,12 @@ class Preprocessor {
       }
       result.push_back(b);
     }
+    // Every token of the expansion gets the call's hide set plus this macro (argument tokens keep theirs too).
     for (size_t k = 0; k < result.size(); ++k) {
       Token& t = result[k];
       t.pos = call.pos;
       t.line_start = false;
-      t.hide_set = Union(t.hide_set, hide, call.text);
+      t.hide_set = t.hide_set == nullptr ? hide : Union(t.hide_set, hide, id);
       if (k == 0) t.space_before = call.space_before;
     }
     return result;
@@ -511,8 +508,39 @@ class Preprocessor {
     return t;
   }
 
+  // ---- Hide sets: interned sorted vectors of macro ids, so that equal sets are one object ----
+
+  uint32_t MacroId(const std::string& name) {
+    auto [it, inserted] = macro_ids_.try_emplace(name, static_cast<uint32_t>(macro_ids_.size()));
+    return it->second;
+  }
+
+  bool Hidden(const Token& token) {
+    if (token.hide_set == nullptr) return false;
+    auto it = macro_ids_.find(token.text);
+    return it != macro_ids_.end() && std::binary_search(token.hide_set->begin(), token.hide_set->end(), it->second);
+  }
+
+  // a | b | {name}, interned and memoised.
+  HideSet Union(HideSet a, HideSet b, uint32_t name) {
+    const auto key = std::make_tuple(a, b, name);
+    if (auto it = unions_.find(key); it != unions_.end()) return it->second;
+    std::vector<uint32_t> ids;
+    if (a != nullptr) ids.insert(ids.end(), a->begin(), a->end());
+    if (b != nullptr) ids.insert(ids.end(), b->begin(), b->end());
+    ids.push_back(name);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    HideSet set = &*hide_sets_.insert(std::move(ids)).first;
+    unions_.emplace(key, set);
+    return set;
+  }
+
   PreprocessorOptions options_;
   Diagnostics& diag_;
+  std::map<std::string, uint32_t> macro_ids_;
+  std::set<std::vector<uint32_t>> hide_sets_;  // node-based: element addresses are stable
+  std::map<std::tuple<HideSet, HideSet, uint32_t>, HideSet> unions_;
   std::map<std::string, Macro> macros_;
   std::vector<Conditional> conditionals_;
   std::set<std::string> pragma_once_;

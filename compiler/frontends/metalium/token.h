@@ -1,8 +1,7 @@
 // Tokens of the Metalium kernel dialect, as the lexer produces them and the preprocessor rewrites them.
 #pragma once
 
-#include <memory>
-#include <set>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -26,13 +25,13 @@ struct Token {
   SourcePos pos;
   bool line_start = false;    // first token of a source line (directives start with one)
   bool space_before = false;  // whitespace precedes it (tells `#define F(x)` from `#define F (x)`)
-  // Macros whose expansion produced this token: they are not expanded again inside it (C's hide set).
-  std::shared_ptr<const std::set<std::string>> hide_set;
+  // Macros whose expansion produced this token: they are not expanded again inside it (C's hide set). The
+  // preprocessor interns the sets (sorted macro ids); null is the empty set.
+  const std::vector<uint32_t>* hide_set = nullptr;
 
   bool Is(TokenKind k, const char* spelling) const { return kind == k && text == spelling; }
   bool IsPunct(const char* spelling) const { return Is(TokenKind::Punct, spelling); }
   bool IsIdent(const char* spelling) const { return Is(TokenKind::Identifier, spelling); }
-  bool Hidden(const std::string& macro) const { return hide_set != nullptr && hide_set->count(macro) != 0; }
 };
 
 // A one-line description for messages: "identifier 'foo'", "'+='", "end of file".
