@@ -42,7 +42,7 @@ kir::Expr FieldU32(Lowerer& l, const std::map<std::string, const ast::Expr*>& fi
                    const SourcePos& pos) {
   auto it = fields.find(name);
   if (it == fields.end()) return l.Const(0, kir::Type::U32, pos);
-  return l.Snapshot(name, l.ToU32(l.LowerExpr(*it->second), it->second->pos), it->second->pos);
+  return l.Snapshot(l.FieldName(name), l.ToU32(l.LowerExpr(*it->second), it->second->pos), it->second->pos);
 }
 
 uint64_t TemplateFlag(Lowerer& l, const Type& type, size_t i, const SourcePos& pos) {
@@ -72,7 +72,7 @@ Value MakeAccessorArgs(Lowerer& l, const Type& type, const std::vector<const ast
                                   kir::Type::U32, pos);
     if (!args.empty()) l.Error(pos, "do not pass a crta offset when it is a template argument");
   } else if (args.size() == 1) {
-    object->crta_offset = l.Snapshot("crta_offset", l.ToU32(l.LowerExpr(*args[0]), args[0]->pos), pos);
+    object->crta_offset = l.Snapshot(l.FieldName("crta_offset"), l.ToU32(l.LowerExpr(*args[0]), args[0]->pos), pos);
   } else if (args.empty()) {
     object->crta_offset = l.Const(0, kir::Type::U32, pos);
   } else {
@@ -89,7 +89,7 @@ Value MakeAccessorArgs(Lowerer& l, const Type& type, const std::vector<const ast
   if (object->runtime_page_size) {
     object->num_compile_time_args = 1;
     l.CheckRole(bc::Intrinsic::get_common_arg_val, "TensorAccessorArgs", pos);
-    object->page_size = l.Let("page_size", l.Call(bc::Intrinsic::get_common_arg_val, {object->crta_offset}, pos), pos);
+    object->page_size = l.Let(l.FieldName("page_size"), l.Call(bc::Intrinsic::get_common_arg_val, {object->crta_offset}, pos), pos);
   } else {
     object->num_compile_time_args = kInterleavedAccessorCompileTimeArgs;
     object->page_size = l.CompileTimeArg(object->cta_offset + 1, pos);
@@ -111,8 +111,8 @@ Value MakeTensorAccessor(Lowerer& l, const std::vector<const ast::Expr*>& args, 
   auto object = std::make_shared<Object>();
   object->kind = ObjectKind::AddrGen;
   object->type_name = "TensorAccessor";
-  object->base = l.Snapshot("bank_base_address", l.ToU32(l.LowerExpr(*args[1]), args[1]->pos), args[1]->pos);
-  object->page_size = args.size() == 3 ? l.Snapshot("page_size", l.ToU32(l.LowerExpr(*args[2]), args[2]->pos), args[2]->pos)
+  object->base = l.Snapshot(l.FieldName("bank_base_address"), l.ToU32(l.LowerExpr(*args[1]), args[1]->pos), args[1]->pos);
+  object->page_size = args.size() == 3 ? l.Snapshot(l.FieldName("page_size"), l.ToU32(l.LowerExpr(*args[2]), args[2]->pos), args[2]->pos)
                                        : accessor_args.object->page_size;
   object->is_dram = accessor_args.object->is_dram;
   object->config = accessor_args.object->config;
@@ -214,7 +214,7 @@ Value ConstructBuiltinObject(Lowerer& l, const Type& type, const ast::Expr* init
       auto object = std::make_shared<Object>();
       object->kind = ObjectKind::CircularBuffer;
       object->type_name = "CircularBuffer";
-      object->cb = l.Snapshot("cb", l.ToU32(l.LowerExpr(*list[0]), list[0]->pos), pos);
+      object->cb = l.Snapshot(l.FieldName("cb"), l.ToU32(l.LowerExpr(*list[0]), list[0]->pos), pos);
       return Value::Of(object);
     }
     case ObjectKind::Noc: {

@@ -490,7 +490,9 @@ void Lowerer::LowerVarDecl(const ast::VarDecl& decl, bool is_global) {
     std::vector<const ast::Expr*> args;
     for (const ast::ExprPtr& a : decl.ctor_args) args.push_back(a.get());
     const ast::Expr* object_init = decl.init_kind == ast::VarDecl::Init::Parens ? nullptr : init;
+    name_hint_ = decl.name;
     Value object = ConstructObject(type, object_init, args, pos);
+    name_hint_.clear();
     Declare(decl.name, BindValue(decl.name, DeduceAuto(object), object, true, pos), pos);
     return;
   }
@@ -516,7 +518,9 @@ void Lowerer::LowerVarDecl(const ast::VarDecl& decl, bool is_global) {
         value = LowerExpr(*init->operands[0]);
       }
     } else {
+      name_hint_ = decl.name;
       value = LowerExpr(*init);
+      name_hint_.clear();
     }
   } else {
     if (type.kind == Type::Kind::Auto) Error(pos, "'auto' variable '" + decl.name + "' needs an initialiser");

@@ -193,6 +193,8 @@ class Lowerer {
   Value LowerExpr(const ast::Expr& expr);
   Type ResolveType(const ast::TypeRef& type);
   uint32_t AddString(const std::string& text);
+  // "name.field" while the object being declared as `name` is built (else "field"): names its variables.
+  std::string FieldName(const std::string& field) const { return name_hint_.empty() ? field : name_hint_ + "." + field; }
   // The transpose flag matmul_init / mm_init recorded, which the 5-argument matmul_tiles uses: a kernel-wide
   // variable made on first use.
   kir::VarId MatmulTransposeVar();
@@ -305,6 +307,7 @@ class Lowerer {
   std::vector<kir::Stmt> prologue_;  // declarations made on first use (statics, the matmul transpose flag)
   std::map<std::string, uint32_t> strings_;
   std::optional<kir::VarId> matmul_transpose_var_;
+  std::string name_hint_;
   int call_depth_ = 0;
   int expr_depth_ = 0;
 };
