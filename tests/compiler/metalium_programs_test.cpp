@@ -146,7 +146,7 @@ TEST(MetaliumProgramsTest, SfpuExpAndReluMatchTheScalarFunctions) {
     EnqueueWriteBuffer(device.cq(), in, x, true);
     RunThreeKernels(device, Compile("reader_unary_sfpu.cpp", KernelRole::DataMovement0, {}), {}, {in->address(), tiles},
                     Compile("compute_sfpu.cpp", KernelRole::Compute, {}, {{op, "1"}}), {}, {tiles},
-                    Compile("writer_unary_addrgen.cpp", KernelRole::DataMovement1, {}), {}, {out->address(), tiles});
+                    Compile("writer_unary_addrgen.cpp", KernelRole::DataMovement1, {1}), {1}, {out->address(), tiles});
     std::vector<bfloat16> y;
     EnqueueReadBuffer(device.cq(), out, y, true);
     for (size_t i = 0; i < y.size(); ++i) {

@@ -148,8 +148,24 @@ void AddDataflowBuiltins(std::map<std::string, BuiltinHandler>& t) {
     object->cb = c.lowerer->Snapshot("cb", c.U32(0), c.pos);
     return Value::Of(object);
   };
-  t["get_dataformat"] = [](BuiltinCall& c) -> Value {
-    c.lowerer->Error(c.pos, "unsupported: get_dataformat (a circular buffer's data format is not visible to kernels here)");
+  // get_dataformat(cb): kernels pass it on (InterleavedAddrGenFast's .data_format, which the emulator does not
+  // need); any other use is reported, since the format is only known to the host.
+  t["get_dataformat"] = [](BuiltinCall& c) {
+    c.RequireArgs(1, 1);
+    auto object = std::make_shared<Object>();
+    object->kind = ObjectKind::DataFormat;
+    object->type_name = "the data format of a circular buffer (known only to the host here)";
+    object->cb = c.lowerer->Snapshot("cb", c.U32(0), c.pos);
+    return Value::Of(object);
+  };
+  // Tiles are 32x32 in four 16x16 faces here.
+  t["get_tile_hw"] = [](BuiltinCall& c) {
+    c.RequireArgs(1, 1);
+    return Value::Scalar(c.lowerer->Const(1024, kir::Type::U32, c.pos), CType::U32);
+  };
+  t["get_tile_num_faces"] = [](BuiltinCall& c) {
+    c.RequireArgs(1, 1);
+    return Value::Scalar(c.lowerer->Const(4, kir::Type::U32, c.pos), CType::U32);
   };
 
   t["get_noc_addr"] = GetNocAddr;

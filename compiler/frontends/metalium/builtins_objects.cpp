@@ -45,12 +45,16 @@ kir::Expr FieldU32(Lowerer& l, const std::map<std::string, const ast::Expr*>& fi
   return l.Snapshot(l.FieldName(name), l.ToU32(l.LowerExpr(*it->second), it->second->pos), it->second->pos);
 }
 
-uint64_t TemplateFlag(Lowerer& l, const Type& type, size_t i, const SourcePos& pos) {
+// The DRAM flag of InterleavedAddrGen<DRAM>: a constant, or a pure expression of compile-time args
+// (`constexpr bool src_is_dram = get_compile_time_arg_val(0) == 1;`), which the intrinsic takes as is.
+kir::Expr TemplateFlag(Lowerer& l, const Type& type, size_t i, const SourcePos& pos) {
   if (i >= type.object_template_args.size() || type.object_template_args[i].expr == nullptr) {
     l.Error(pos, type.object_name + " needs its template argument: <true> for a DRAM buffer, <false> for L1");
   }
   const ast::Expr& e = *type.object_template_args[i].expr;
-  return l.RequireConstant(l.ToU32(l.LowerExpr(e), e.pos), "the template argument of " + type.object_name, e.pos);
+  const kir::Expr flag = l.Fold(kir::MakeCast(kir::Type::U32, l.ToBool(l.LowerExpr(e), e.pos)));
+  if (!IsPureExpr(flag)) l.RequireConstant(flag, "the template argument of " + type.object_name, e.pos);
+  return flag;
 }
 
 Value MakeAccessorArgs(Lowerer& l, const Type& type, const std::vector<const ast::Expr*>& args, const SourcePos& pos) {
@@ -128,7 +132,7 @@ Value MakeAddrGen(Lowerer& l, const Type& type, const ast::Expr* init, const Sou
   auto object = std::make_shared<Object>();
   object->kind = ObjectKind::AddrGen;
   object->type_name = name;
-  object->is_dram = l.Const(TemplateFlag(l, type, 0, pos) != 0 ? 1 : 0, kir::Type::U32, pos);
+  object->is_dram = TemplateFlag(l, type, 0, pos);
   std::map<std::string, const ast::Expr*> values;
   if (init != nullptr) values = InitFields(l, *init, name, fields);
   object->base = FieldU32(l, values, "bank_base_address", pos);
@@ -224,7 +228,8 @@ Value ConstructBuiltinObject(Lowerer& l, const Type& type, const ast::Expr* init
       object->type_name = "Noc";
       return Value::Of(object);
     }
-    case ObjectKind::CbInterface: break;
+    case ObjectKind::CbInterface:
+    case ObjectKind::DataFormat: break;
   }
   l.Error(pos, "cannot construct a " + type.object_name);
 }
@@ -360,7 +365,8 @@ Value ObjectMethod(BuiltinCall& call) {
       if (m == "get_noc_id") return Value::Scalar(l.Const(l.role() == KernelRole::DataMovement1 ? 1 : 0, kir::Type::U32, pos), CType::U8);
       break;
     }
-    case ObjectKind::CbInterface: break;
+    case ObjectKind::CbInterface:
+    case ObjectKind::DataFormat: break;
   }
   l.Error(pos, "unsupported: '" + m + "' of " + o.type_name);
 }

@@ -359,6 +359,12 @@ EntityPtr Lowerer::BindValue(const std::string& name, const Type& type, const Va
   entity->is_const = is_const;
   switch (type.kind) {
     case Type::Kind::Scalar: {
+      if (value.kind == Value::Kind::Object && value.object->kind == ObjectKind::DataFormat) {
+        // `const DataFormat f = get_dataformat(cb);`: kept as the opaque value it is.
+        entity->kind = Entity::Kind::Constant;
+        entity->value = value;
+        return entity;
+      }
       const kir::Expr converted = Convert(value, type.scalar, pos);
       if (is_const && IsPureExpr(converted)) {
         entity->kind = Entity::Kind::Constant;

@@ -45,6 +45,7 @@ enum class ObjectKind : uint8_t {
   CircularBuffer,  // Device 2.0 experimental::CircularBuffer
   Noc,             // Device 2.0 experimental::Noc
   CbInterface,     // get_local_cb_interface(cb)
+  DataFormat,      // get_dataformat(cb): a circular buffer's format, which kernels here cannot inspect
 };
 
 // A kernel API object: compile-time only, its fields are IR expressions fixed when it was made.
@@ -61,7 +62,7 @@ struct Object {
   // AddrGen
   kir::Expr base;     // U32 bank base address
   kir::Expr is_dram;  // U32 0 / 1
-  // CircularBuffer, CbInterface
+  // CircularBuffer, CbInterface, DataFormat
   kir::Expr cb;  // U32
 };
 using ObjectPtr = std::shared_ptr<const Object>;
