@@ -464,5 +464,24 @@ void kernel_main() {
   EXPECT_NE(run.dprint[3].find("reader only"), std::string::npos);
 }
 
+TEST(MetaliumExecTest, FormatPrintsFillTheirPlaceholders) {
+  const ScalarRun run = RunScalarKernel(R"(
+void kernel_main() {
+  RESULTS_BEGIN
+  uint32_t x = get_arg_val<uint32_t>(1);
+  DPRINT("x={} {{literal}} y={:d}\n", x, -static_cast<int32_t>(x));
+  DEVICE_PRINT("{}{}\n", "ab", 'c');
+  DPRINT_DATA0("reader {}\n", x + 1);
+  DPRINT_DATA1("writer {}\n", x + 2);
+  RESULTS_END
+}
+)",
+                                        {7});
+  ASSERT_EQ(run.dprint.size(), 3u);
+  EXPECT_NE(run.dprint[0].find("x=7 {literal} y=-7"), std::string::npos) << run.dprint[0];
+  EXPECT_NE(run.dprint[1].find("abc"), std::string::npos) << run.dprint[1];
+  EXPECT_NE(run.dprint[2].find("reader 8"), std::string::npos) << run.dprint[2];
+}
+
 }  // namespace
 }  // namespace tilesim::metalium_test

@@ -45,6 +45,7 @@ constexpr ObjectType kObjectTypes[] = {
     {"InterleavedPow2AddrGen", ObjectKind::AddrGen},
     {"InterleavedPow2AddrGenFast", ObjectKind::AddrGen},
     {"CircularBuffer", ObjectKind::CircularBuffer},
+    {"DataflowBuffer", ObjectKind::CircularBuffer},  // Device 2.0's later name for it
     {"Noc", ObjectKind::Noc},
 };
 

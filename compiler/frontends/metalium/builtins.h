@@ -33,5 +33,6 @@ Value EmitIntrinsic(BuiltinCall& call, bc::Intrinsic intrinsic, std::vector<kir:
 // Registers the handlers of one part of the API into `table`.
 void AddDataflowBuiltins(std::map<std::string, BuiltinHandler>& table);
 void AddComputeBuiltins(std::map<std::string, BuiltinHandler>& table);
+void AddPrintBuiltins(std::map<std::string, BuiltinHandler>& table);
 
 }  // namespace tilesim::metalium

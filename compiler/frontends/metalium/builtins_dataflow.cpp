@@ -214,6 +214,7 @@ const BuiltinHandler* FindBuiltin(const std::string& name) {
     std::map<std::string, BuiltinHandler> t;
     AddDataflowBuiltins(t);
     AddComputeBuiltins(t);
+    AddPrintBuiltins(t);
     return t;
   }();
   auto it = table.find(name);

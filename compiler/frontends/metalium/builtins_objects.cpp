@@ -214,10 +214,10 @@ Value ConstructBuiltinObject(Lowerer& l, const Type& type, const ast::Expr* init
       if (init != nullptr) {
         for (const ast::ExprPtr& e : init->operands) list.push_back(e.get());
       }
-      if (list.size() != 1) l.Error(pos, "CircularBuffer takes one argument, the circular buffer index");
+      if (list.size() != 1) l.Error(pos, type.object_name + " takes one argument, the circular buffer index");
       auto object = std::make_shared<Object>();
       object->kind = ObjectKind::CircularBuffer;
-      object->type_name = "CircularBuffer";
+      object->type_name = type.object_name;
       object->cb = l.Snapshot(l.FieldName("cb"), l.ToU32(l.LowerExpr(*list[0]), list[0]->pos), pos);
       return Value::Of(object);
     }

@@ -243,14 +243,12 @@ Value Lowerer::CallFunction(const std::vector<const ast::FunctionDecl*>& overloa
       entity->kind = Entity::Kind::TypeName;
       entity->type = ResolveType(*arg.type);
     } else {
+      // Helpers are inlined, so a value argument known only at run time works like a const parameter; the
+      // places that need a constant (if constexpr, array sizes...) still say so.
       if (arg.expr == nullptr) Error(pos, "template parameter '" + tp.name + "' of '" + fname + "' is a value");
-      const Type vt = ResolveType(tp.value_type);
-      const CType ct = vt.kind == Type::Kind::Scalar ? vt.scalar : CType::U32;
-      entity->kind = Entity::Kind::Constant;
-      entity->value = Value::Scalar(Convert(LowerExpr(*arg.expr), ct, arg.expr->pos), ct);
-      if (!IsPureExpr(entity->value.expr)) {
-        RequireConstant(entity->value.expr, "template argument '" + tp.name + "'", arg.expr->pos);
-      }
+      Type vt = ResolveType(tp.value_type);
+      if (vt.kind != Type::Kind::Scalar) vt = Type{};
+      entity = BindValue(tp.name, vt, LowerExpr(*arg.expr), true, arg.expr->pos);
     }
     explicit_targs.push_back(entity);
   }

@@ -192,6 +192,9 @@ class Lowerer {
   std::optional<uint32_t> KnownCompileTimeArg(uint32_t index) const;
 
   Value LowerExpr(const ast::Expr& expr);
+  // DPRINT output (dprint.cpp): text (a '\n' ends the line) and a value printed by its type.
+  void PrintText(const std::string& text, const SourcePos& pos);
+  void PrintValue(const Value& value, const SourcePos& pos);
   Type ResolveType(const ast::TypeRef& type);
   uint32_t AddString(const std::string& text);
   // "name.field" while the object being declared as `name` is built (else "field"): names its variables.

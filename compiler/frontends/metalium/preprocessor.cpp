@@ -114,11 +114,20 @@ class Preprocessor {
     Define("tt_l1_ptr");
     Define("tt_reg_ptr");
     Define("MAIN kernel_main()");
-    Define(std::string("DPRINT_DATA0(x) ") + (dm0 ? "x" : ""));
-    Define(std::string("DPRINT_DATA1(x) ") + (dm1 ? "x" : ""));
-    for (const char* name : {"DPRINT_MATH", "DPRINT_PACK", "DPRINT_UNPACK", "MATH", "PACK", "UNPACK"}) {
-      Define(std::string(name) + "(x) " + (compute ? "x" : ""));
+    // The per-RISC print wrappers take either a DPRINT << ... chain or the 2026 format form ("fmt {}", args):
+    // __tilesim_print_wrapped handles both (builtins_print.cpp). On other RISCs they vanish, arguments and all.
+    auto wrapper = [this](const std::string& name, bool active) {
+      Define(name + "(...) " + (active ? "__tilesim_print_wrapped(__VA_ARGS__)" : ""));
+    };
+    wrapper("DPRINT_DATA0", dm0);
+    wrapper("DPRINT_DATA1", dm1);
+    wrapper("DEVICE_PRINT_DATA0", dm0);
+    wrapper("DEVICE_PRINT_DATA1", dm1);
+    for (const char* name : {"DPRINT_MATH", "DPRINT_PACK", "DPRINT_UNPACK", "DEVICE_PRINT_MATH", "DEVICE_PRINT_PACK",
+                             "DEVICE_PRINT_UNPACK"}) {
+      wrapper(name, compute);
     }
+    for (const char* name : {"MATH", "PACK", "UNPACK"}) Define(std::string(name) + "(x) " + (compute ? "x" : ""));
     for (const char* name : {"ASSERT", "WAYPOINT", "DEBUG_STATUS", "DeviceZoneScopedN", "DeviceZoneScopedMainN",
                              "DeviceZoneScopedMainChildN", "DeviceZoneScopedSumN1", "DeviceZoneScopedSumN2",
                              "DeviceTimestampedData", "DeviceRecordEvent", "DEBUG_SANITIZE_NOC_ADDR",

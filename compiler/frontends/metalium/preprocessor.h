@@ -8,10 +8,10 @@
 //
 // Predefined for every kernel (as tt-metal's build defines them): KERNEL_BUILD, ARCH_WORMHOLE,
 // COMPILE_FOR_BRISC / COMPILE_FOR_NCRISC / COMPILE_FOR_TRISC by role, FORCE_INLINE and ALWI, tt_l1_ptr and
-// tt_reg_ptr (empty), MAIN (kernel_main()), the DPRINT_{DATA0,DATA1,MATH,PACK,UNPACK}(x) wrappers (x on
-// the role that prints it, nothing elsewhere; the compute context stands for all three TRISCs), MATH /
-// PACK / UNPACK(x) (x in compute kernels), and no-op debug / profiler macros (ASSERT, WAYPOINT,
-// DeviceZoneScopedN...).
+// tt_reg_ptr (empty), MAIN (kernel_main()), the DPRINT_ / DEVICE_PRINT_{DATA0,DATA1,MATH,PACK,UNPACK}(...)
+// wrappers (kept on the role that prints them, gone elsewhere; the compute context stands for all three
+// TRISCs), MATH / PACK / UNPACK(x) (x in compute kernels), and no-op debug / profiler macros (ASSERT,
+// WAYPOINT, DeviceZoneScopedN...).
 #pragma once
 
 #include <map>

@@ -1,6 +1,6 @@
 // role: compute
 // DPRINT from a compute kernel: the MATH / PACK / UNPACK wrappers, integers of several types, a string
-// with an embedded newline, character literals and ENDL().
+// with an embedded newline, character literals and ENDL(), and the 2026 format form.
 
 #include "debug/dprint.h"
 #include "compute_kernel_api.h"
@@ -14,6 +14,8 @@ void MAIN {
     DPRINT_PACK(DPRINT << "pack sees " << signed_n << ENDL());
     DPRINT_UNPACK(DPRINT << "unpack sees " << big << ENDL());
     DPRINT << "two\nlines" << ' ' << (n > 2) << DEC() << ENDL();
+    DEVICE_PRINT_PACK("packed {} of {}\n", n, big);
     DPRINT_DATA0(DPRINT << "never printed here" << ENDL());
+    DPRINT_DATA1("nor {} here\n", n);
 }
 }  // namespace NAMESPACE
