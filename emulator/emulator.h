@@ -49,6 +49,7 @@ struct DeviceConfig {
 DeviceConfig Finalize(DeviceConfig config);
 
 class DeviceState;  // L1s, DRAM banks: emulator/device_state.h
+struct ProgramEventLog;  // emulator/event_log.h
 
 // A device's memories, which persist across programs, like the chip's.
 class Device {
@@ -121,6 +122,8 @@ struct RunOptions {
   std::chrono::milliseconds livelock_timeout{2000};
   // Receives each DPRINT line, prefixed with the core and kernel; default prints to stderr.
   std::function<void(const std::string&)> dprint;
+  // Record every context's event log for the timing engine (event_log.h); results are the same bits.
+  bool record_events = false;
 };
 
 enum class RunStatus { Ok, Deadlock, Livelock, Trap, InvalidProgram };
@@ -147,6 +150,7 @@ struct RunResult {
   std::string message;                   // the full human-readable report when status != Ok
   std::vector<BlockedContext> blocked;   // for Deadlock / Livelock
   RunStats stats;
+  std::shared_ptr<const ProgramEventLog> events;  // with RunOptions::record_events (event_log.h)
   bool ok() const { return status == RunStatus::Ok; }
 };
 

@@ -17,6 +17,7 @@
 #include "emulator/core_runtime.h"
 #include "emulator/device_state.h"
 #include "emulator/dst_register.h"
+#include "emulator/event_log.h"
 #include "emulator/emulator.h"
 #include "emulator/tile_math/operand_cache.h"
 #include "emulator/tile_math/tile_math.h"
@@ -126,6 +127,8 @@ class KernelContext {
   NocTransactions noc;
   WaitReason wait;     // set by a blocking intrinsic; read by the scheduler under the core lock
   bool done = false;   // halted; written by the thread that ran the last slice
+  // The context's event log when RunOptions::record_events is on (event_log.h), else null.
+  std::vector<KernelEvent>* events = nullptr;
 
  private:
   ProgramState& program_;

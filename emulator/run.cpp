@@ -7,6 +7,7 @@
 
 #include "emulator/device_state.h"
 #include "emulator/emulator.h"
+#include "emulator/event_log.h"
 #include "emulator/kernel_api/kernel_api.h"
 #include "emulator/kernel_context.h"
 #include "emulator/program_validation.h"
@@ -102,7 +103,7 @@ RunResult Run(Device& device, const ProgramSpec& program, const RunOptions& opti
   for (const KernelSpec& spec : program.kernels) {
     std::shared_ptr<const ExecutableKernel> kernel;
     try {
-      kernel = std::make_shared<const ExecutableKernel>(Link(spec.binary, IntrinsicTable()));
+      kernel = std::make_shared<const ExecutableKernel>(Link(spec.binary, options.record_events ? LoggingIntrinsicTable() : IntrinsicTable()));
     } catch (const std::exception& e) {
       result.status = RunStatus::InvalidProgram;
       result.message = "invalid program:\n  kernel '" + spec.binary->name + "': " + e.what();
@@ -113,6 +114,27 @@ RunResult Run(Device& device, const ProgramSpec& program, const RunOptions& opti
       CoreRuntime& core = state.Core(device_state.CoreIndex(spec.cores[i]));
       contexts.push_back(std::make_unique<KernelContext>(state, core, kernel, std::move(args), spec.common_runtime_args,
                                                          spec.compute, spec.noc));
+    }
+  }
+
+  std::shared_ptr<ProgramEventLog> log;
+  if (options.record_events) {
+    log = std::make_shared<ProgramEventLog>();
+    log->device = device_state.config();
+    log->cores = program.cores;
+    log->contexts.resize(contexts.size());
+    size_t index = 0;
+    for (const KernelSpec& spec : program.kernels) {
+      for (size_t i = 0; i < spec.cores.size(); ++i, ++index) {
+        ContextLog& c = log->contexts[index];
+        c.core = spec.cores[i];
+        c.role = spec.binary->role;
+        c.kernel = spec.binary->name;
+        c.compute = spec.compute;
+        c.noc = spec.noc;
+        c.events.reserve(1024);
+        contexts[index]->events = &c.events;
+      }
     }
   }
 
@@ -128,6 +150,10 @@ RunResult Run(Device& device, const ProgramSpec& program, const RunOptions& opti
   for (const auto& c : contexts) {
     if (!c->done) FlushDprint(*c);  // what a stopped kernel printed before it stopped
     result.stats.instructions += c->vm.instructions;
+  }
+  if (log) {
+    for (size_t i = 0; i < contexts.size(); ++i) log->contexts[i].instructions = contexts[i]->vm.instructions;
+    result.events = std::move(log);
   }
   result.stats.context_switches = outcome.context_switches;
 

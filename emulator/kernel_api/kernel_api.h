@@ -23,6 +23,8 @@ class KernelContext;
 
 // The dispatch table, indexed by bc::Intrinsic, for Link().
 const IntrinsicFn* IntrinsicTable();
+// The same handlers, each followed by appending the completed call to ctx.events (event_log.h).
+const IntrinsicFn* LoggingIntrinsicTable();
 
 // Prints the context's unfinished DPRINT line, if any (a kernel that ends without ENDL()).
 void FlushDprint(KernelContext& ctx);
