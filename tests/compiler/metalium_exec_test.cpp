@@ -483,5 +483,26 @@ void kernel_main() {
   EXPECT_NE(run.dprint[2].find("reader 8"), std::string::npos) << run.dprint[2];
 }
 
+TEST(MetaliumExecTest, StdMinMaxAndBuiltinExpect) {
+  const ScalarRun run = RunScalarKernel(R"(
+#include <algorithm>
+void kernel_main() {
+  RESULTS_BEGIN
+  uint32_t a = get_arg_val<uint32_t>(1);
+  int32_t b = get_arg_val<int32_t>(2);
+  out[0] = std::min(a, 8u);
+  out[1] = std::max<int32_t>(b, -9);
+  out[2] = std::min<uint32_t>(a, b);      // b converts to uint32_t: huge
+  out[3] = __builtin_expect(a > 3, 1) ? 1 : 2;
+  RESULTS_END
+}
+)",
+                                        {5, static_cast<uint32_t>(-20)});
+  EXPECT_EQ(run.out[0], std::min(5u, 8u));
+  EXPECT_EQ(run.out[1], static_cast<uint32_t>(std::max<int32_t>(-20, -9)));
+  EXPECT_EQ(run.out[2], std::min<uint32_t>(5u, static_cast<uint32_t>(-20)));
+  EXPECT_EQ(run.out[3], 1u);
+}
+
 }  // namespace
 }  // namespace tilesim::metalium_test

@@ -265,7 +265,7 @@ TEST(MetaliumProgramsTest, ComputeKernelPrintsFromEachTrisc) {
   SetRuntimeArgs(program, k, CoreCoord{0, 0}, {3});
   EnqueueProgram(device.cq(), program, true);
   const std::vector<std::string> lines = device.dprint();
-  const std::vector<std::string> expected = {"math sees 3", "pack sees -3", "unpack sees 12884901888", "two", "lines 1",
+  const std::vector<std::string> expected = {"math sees 3", "wrapped 3 -3 3", "pack sees -3", "unpack sees 12884901888", "two", "lines 1",
                                              "packed 3 of 12884901888"};
   ASSERT_EQ(lines.size(), expected.size());
   for (size_t i = 0; i < lines.size(); ++i) {

@@ -65,7 +65,7 @@ constexpr std::string_view kTemplateNames[] = {
     "pack_reconfig_data_format", "unpack_reconfig_data_format", "binary_op_init_common", "add_tiles_init",
     "sub_tiles_init", "mul_tiles_init", "mm_init", "mm_block_init", "matmul_init", "copy_tile_to_dst_init_short",
     "copy_tile_init", "init_sfpu", "unary_op_init_common", "tile_regs_acquire", "acquire_dst", "release_dst",
-    "get_dataformat", "static_cast", "reinterpret_cast", "const_cast",
+    "get_dataformat", "static_cast", "reinterpret_cast", "const_cast", "min", "max",
 };
 
 constexpr std::string_view kNamespaces[] = {"std", "tt", "tt_metal", "ckernel", "experimental", "tensor_accessor",

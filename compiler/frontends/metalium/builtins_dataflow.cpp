@@ -168,6 +168,36 @@ void AddDataflowBuiltins(std::map<std::string, BuiltinHandler>& t) {
     return Value::Scalar(c.lowerer->Const(4, kir::Type::U32, c.pos), CType::U32);
   };
 
+  // std::min / std::max, which kernels use on their integers, and __builtin_expect (a hint: its value).
+  for (const char* name : {"min", "max"}) {
+    const bool is_min = std::string(name) == "min";
+    t[name] = [is_min](BuiltinCall& c) {
+      c.RequireArgs(2, 2);
+      Lowerer& l = *c.lowerer;
+      const Value& a = c.Arg(0);
+      const Value& b = c.Arg(1);
+      if (a.kind != Value::Kind::Scalar || b.kind != Value::Kind::Scalar) {
+        l.Error(c.pos, "'" + c.name + "' compares integers, not " + a.Describe() + " and " + b.Describe());
+      }
+      kir::Expr x = a.expr, y = b.expr;
+      if (c.template_args != nullptr && !c.template_args->empty() && c.template_args->front().type != nullptr) {
+        // std::min<T>(a, b): both converted to T first.
+        const Type t = l.ResolveType(*c.template_args->front().type);
+        if (t.kind != Type::Kind::Scalar) l.Error(c.pos, "'" + c.name + "<" + t.Describe() + ">' compares integers");
+        x = l.Convert(a, t.scalar, c.pos);
+        y = l.Convert(b, t.scalar, c.pos);
+      }
+      x = l.Snapshot("min_max", x, c.pos);
+      y = l.Snapshot("min_max", y, c.pos);
+      const kir::Expr a_wins = kir::MakeBinary(is_min ? kir::BinaryOp::Lt : kir::BinaryOp::Gt, x, y, l.Loc(c.pos));
+      return Value::Scalar(l.Fold(kir::MakeSelect(a_wins, x, y, l.Loc(c.pos))));
+    };
+  }
+  t["__builtin_expect"] = [](BuiltinCall& c) {
+    c.RequireArgs(2, 2);
+    return c.Arg(0);
+  };
+
   t["get_noc_addr"] = GetNocAddr;
   t["get_noc_addr_from_bank_id"] = [](BuiltinCall& c) {
     c.RequireArgs(2, 3);

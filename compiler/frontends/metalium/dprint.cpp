@@ -6,6 +6,7 @@
 // format specs change formatting the emulator's DPRINT does not do, and floating-point values and tile
 // slices do not exist here: those are reported.
 #include <algorithm>
+#include <map>
 
 #include "compiler/frontends/metalium/builtins.h"
 #include "compiler/frontends/metalium/lowering.h"
@@ -83,6 +84,19 @@ void Lowerer::LowerDprint(const ast::Expr& expr) {
       }
       if (IsUnsupportedPrintable(name)) {
         Error(at, "unsupported: DPRINT << " + name + "(...) (floating-point values and tile slices are not printed)");
+      }
+      // DPRINT's integer wrappers: U32(x) prints x as a uint32_t, and so on.
+      static const std::map<std::string, CType> kWrappers = {{"U8", CType::U8},   {"U16", CType::U16}, {"U32", CType::U32},
+                                                             {"U64", CType::U64}, {"I8", CType::I8},   {"I16", CType::I16},
+                                                             {"I32", CType::I32}};
+      if (auto it = kWrappers.find(name); it != kWrappers.end()) {
+        if (part->operands.size() != 2) Error(at, name + "(...) takes one value");
+        const CType type = it->second;
+        const kir::Expr converted = Convert(LowerExpr(*part->operands[1]), type, at);
+        // Narrow types are held promoted: print their value with the signedness of the wrapper.
+        const bool is_signed = type == CType::I8 || type == CType::I16 || type == CType::I32;
+        PrintValue(Value::Scalar(converted, is_signed ? CType::I32 : type), at);
+        continue;
       }
     }
     if (part->kind == ast::ExprKind::StringLiteral) {

@@ -11,6 +11,7 @@ void MAIN {
     int32_t signed_n = -static_cast<int32_t>(n);
     uint64_t big = static_cast<uint64_t>(n) << 32;
     DPRINT_MATH(DPRINT << "math sees " << n << ENDL());
+    DPRINT_MATH(DPRINT << "wrapped " << U8(n + 256) << ' ' << I16(-n) << ' ' << U32(n) << ENDL());
     DPRINT_PACK(DPRINT << "pack sees " << signed_n << ENDL());
     DPRINT_UNPACK(DPRINT << "unpack sees " << big << ENDL());
     DPRINT << "two\nlines" << ' ' << (n > 2) << DEC() << ENDL();
