@@ -1,8 +1,8 @@
 // tilesim noc-replay TRACE.json|DIR [--device NAME|PATH] [--json]: replays measured tt-metal NoC traces
 // through the NoC model and compares the estimate with the measured cycles.
 //
-// This command reads the emulator's timing model directly (emulator/timing): replaying a trace needs no
-// program, device memories or runtime.
+// Replay goes through the runtime's public API (tilesim/perf.h: ReplayNocTraces), which wraps the
+// emulator's NoC model.
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -12,16 +12,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "emulator/timing/device_profile.h"
-#include "emulator/timing/noc_replay.h"
+#include "tilesim/perf.h"
 #include "tools/commands.h"
 
 namespace tilesim::tools {
 namespace {
 
-namespace timing = tilesim::emu::timing;
-
-nlohmann::json ResultJson(const timing::ReplayResult& r) {
+nlohmann::json ResultJson(const perf::NocReplayRow& r) {
   nlohmann::json j;
   j["trace"] = r.trace;
   j["transfers"] = r.transfers;
@@ -41,38 +38,18 @@ int Replay(const std::string& input, const std::string& device, bool as_json) {
     fmt::print(stderr, "tilesim noc-replay: '{}': no such file or directory\n", input);
     return kExitBadArguments;
   }
-  timing::NocParams params;
-  std::string profile_name;
-  std::vector<timing::ReplayResult> results;
+  perf::NocReplayReport report;
   try {
-    const timing::DeviceProfile profile = timing::LoadDeviceProfileByName(device);
-    profile_name = profile.name();
-    params = timing::NocParamsFromProfile(profile);
-    if (std::filesystem::is_directory(path)) {
-      for (const std::filesystem::path& file : timing::TraceFilesIn(path)) {
-        results.push_back(timing::ReplayNocTraceFile(file, params));
-      }
-      if (results.empty()) {
-        fmt::print(stderr, "tilesim noc-replay: '{}' holds no .json trace files\n", input);
-        return kExitBadArguments;
-      }
-    } else {
-      results.push_back(timing::ReplayNocTraceFile(path, params));
-    }
-  } catch (const timing::ProfileError& e) {
-    fmt::print(stderr, "tilesim noc-replay: {}\n", e.what());
-    return kExitBadArguments;
-  } catch (const timing::TraceError& e) {
-    fmt::print(stderr, "tilesim noc-replay: {}\n", e.what());
-    return kExitBadArguments;
-  } catch (const std::filesystem::filesystem_error& e) {
+    report = perf::ReplayNocTraces(path, device);
+  } catch (const std::exception& e) {
     fmt::print(stderr, "tilesim noc-replay: {}\n", e.what());
     return kExitBadArguments;
   }
-
+  const std::string& profile_name = report.device;
+  const std::vector<perf::NocReplayRow>& results = report.rows;
+  const perf::NocReplayReport& summary = report;
   const bool many = std::filesystem::is_directory(path);
-  const timing::ReplaySummary summary = timing::SummarizeReplays(results);
-  if (as_json) {
+    if (as_json) {
     nlohmann::json out;
     if (many) {
       out["device"] = profile_name;
@@ -90,7 +67,7 @@ int Replay(const std::string& input, const std::string& device, bool as_json) {
     return kExitOk;
   }
   if (!many) {
-    const timing::ReplayResult& r = results.front();
+    const perf::NocReplayRow& r = results.front();
     fmt::print("trace:      {} ({} transfers)\n", r.trace, r.transfers);
     fmt::print("device:     {}\n", profile_name);
     fmt::print("estimated:  {} cycles\n", r.estimated_cycles);

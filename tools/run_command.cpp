@@ -1,10 +1,12 @@
 // tilesim run <workload> [options]: runs a built-in workload, prints a summary or one JSON object.
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <fmt/format.h>
 
 #include "tilesim/data_format.h"
+#include "tilesim/perf.h"
 #include "tilesim/workloads.h"
 #include "tools/commands.h"
 
@@ -48,6 +50,9 @@ const CLI::Validator kFidelity(
     },
     "LoFi|HiFi2|HiFi3|HiFi4", "fidelity");
 
+struct CommonOptions;
+int Report(const WorkloadResult& result, const CommonOptions& common);
+
 int Report(const WorkloadResult& result, bool json) {
   if (json) {
     fmt::print("{}\n", result.ToJson().dump(2));
@@ -63,8 +68,17 @@ struct CommonOptions {
   uint32_t threads = 0;
   uint64_t seed = 0;
   bool json = false;
+  bool perf = false;
+  std::string device = "wormhole_b0";
+  std::string trace, report, noc_trace;
 
   void Add(CLI::App* sub, const std::string& default_grid) {
+    sub->add_flag("--perf", perf, "time the run on the device profile: cycles, stalls, FPU use, bandwidths");
+    sub->add_option("--device", device, "device profile for --perf: a name in profiles/ or a path to a .json file")
+        ->capture_default_str();
+    sub->add_option("--trace", trace, "write a Perfetto / Chrome JSON trace of the timed run (implies --perf)");
+    sub->add_option("--report", report, "write a self-contained HTML performance report (implies --perf)");
+    sub->add_option("--noc-trace", noc_trace, "write the run's NoC transfers in tt-metal's NoC trace format (implies --perf)");
     grid = default_grid;
     sub->add_option("--grid", grid, "Tensix grid, COLSxROWS")->check(kGrid)->capture_default_str();
     sub->add_option("--threads", threads, "host threads for the emulator and Eigen (0 = every host core)")
@@ -74,7 +88,21 @@ struct CommonOptions {
     sub->add_flag("--json", json, "print one JSON object instead of the summary");
   }
   void GridInto(uint32_t& x, uint32_t& y) const { ParseGrid(grid, x, y); }
+  std::optional<perf::PerfOptions> Perf() const {
+    if (!perf && trace.empty() && report.empty() && noc_trace.empty()) return std::nullopt;
+    return perf::PerfOptions{device, !trace.empty() || !report.empty() || !noc_trace.empty()};
+  }
 };
+
+// Prints the result and writes the files --trace, --report and --noc-trace ask for.
+int Report(const WorkloadResult& result, const CommonOptions& common) {
+  if (result.perf) {
+    if (!common.trace.empty()) perf::WritePerfettoTrace(*result.perf, common.trace);
+    if (!common.report.empty()) perf::WriteHtmlReport(*result.perf, common.report);
+    if (!common.noc_trace.empty()) perf::WriteNocTrace(*result.perf, common.noc_trace);
+  }
+  return Report(result, common.json);
+}
 
 void AddGemm(CLI::App* run, Command& command) {
   struct Options {
@@ -105,7 +133,8 @@ void AddGemm(CLI::App* run, Command& command) {
       g.seed = o->common.seed;
       ParseMathFidelity(o->fidelity, g.fidelity);
       if (o->min_pcc != 0) g.min_pcc = o->min_pcc;
-      return Report(RunGemm(g), o->common.json);
+      g.perf = o->common.Perf();
+      return Report(RunGemm(g), o->common);
     };
   });
 }
@@ -141,7 +170,8 @@ void AddEltwise(CLI::App* run, Command& command, EltwiseOp op) {
       e.threads = o->common.threads;
       e.seed = o->common.seed;
       ParseMathFidelity(o->fidelity, e.fidelity);
-      return Report(RunEltwise(e), o->common.json);
+      e.perf = o->common.Perf();
+      return Report(RunEltwise(e), o->common);
     };
   });
 }
@@ -166,7 +196,8 @@ void AddLoopback(CLI::App* run, Command& command) {
       o->common.GridInto(l.grid_x, l.grid_y);
       l.threads = o->common.threads;
       l.seed = o->common.seed;
-      return Report(RunLoopback(l), o->common.json);
+      l.perf = o->common.Perf();
+      return Report(RunLoopback(l), o->common);
     };
   });
 }

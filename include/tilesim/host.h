@@ -35,6 +35,7 @@
 
 #include "tilesim/data_format.h"
 #include "tilesim/kernel_ir.h"
+#include "tilesim/perf.h"
 
 namespace tilesim {
 
@@ -140,6 +141,7 @@ struct DeviceOptions {
   uint64_t dram_bank_size = 1ull << 30;              // bytes per bank (at most 4 GiB: addresses are 32-bit)
   std::chrono::milliseconds livelock_timeout{2000};  // see emulator RunOptions
   std::function<void(const std::string&)> dprint;    // receives DPRINT lines; empty = stderr
+  std::optional<perf::PerfOptions> perf;             // time every program (Device::last_perf, tilesim/perf.h)
 };
 
 // L1 layout of every core: semaphores, then circular buffers from kL1CircularBufferBase upwards, then L1
@@ -179,6 +181,8 @@ class Device {
   CoreCoord worker_core_from_logical_core(const CoreCoord& logical) const;  // its NoC coordinate
   CommandQueue& command_queue(std::size_t cq_id = 0);                       // only queue 0 exists
   const RunStats& last_run_stats() const;
+  // The timing of the last program when DeviceOptions::perf is set, else null.
+  const perf::PerfResult* last_perf() const;
   const DeviceOptions& options() const;
 
   Impl& impl() { return *impl_; }

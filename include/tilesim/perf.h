@@ -95,6 +95,12 @@ struct PerfResult {
   std::string Summary() const;    // the --perf text
 };
 
+// Timing of programs run on a device (DeviceOptions::perf) or of a workload (GemmOptions::perf...).
+struct PerfOptions {
+  std::string device = "wormhole_b0";  // profile name or path (profiles/*.json)
+  bool record_intervals = false;       // keep stall intervals, CB samples and transfers (for the writers)
+};
+
 // Writers; each throws std::runtime_error naming the file if it cannot be written.
 void WritePerfettoTrace(const PerfResult& result, const std::filesystem::path& file);
 void WriteHtmlReport(const PerfResult& result, const std::filesystem::path& file);

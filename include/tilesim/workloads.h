@@ -93,6 +93,7 @@ struct GemmOptions {
   uint32_t l1_size = 0;           // bytes of L1 per core; 0 = DeviceOptions' default (Wormhole)
   uint32_t k_block = 0;           // K tiles per CB push; 0 = PlanGemm's choice
   bool keep_output = false;       // fill WorkloadResult::output
+  std::optional<perf::PerfOptions> perf;  // time the run (WorkloadResult::perf)
 };
 
 struct EltwiseOptions {
@@ -104,6 +105,7 @@ struct EltwiseOptions {
   uint64_t seed = 0;
   double atol = 1e-2, rtol = 1e-2;  // pass: allclose (tt-metal's eltwise example checks abs err <= 1e-2)
   bool keep_output = false;
+  std::optional<perf::PerfOptions> perf;  // time the run (WorkloadResult::perf)
 };
 
 struct LoopbackOptions {
@@ -113,6 +115,7 @@ struct LoopbackOptions {
   uint32_t threads = 0;
   uint64_t seed = 0;
   bool keep_output = false;
+  std::optional<perf::PerfOptions> perf;  // time the run (WorkloadResult::perf)
 };
 
 struct WorkloadResult {
@@ -128,6 +131,7 @@ struct WorkloadResult {
   RunStats stats;             // of the emulated run
   nlohmann::json parameters;  // shape, grid, fidelity, seed...
   std::vector<float> output;  // the device result, row-major, when keep_output
+  std::optional<perf::PerfResult> perf;  // with the options' perf: cycles, stalls, FPU use (tilesim/perf.h)
 
   // A few lines: what ran, PASS/FAIL with the errors, emulator vs reference time.
   std::string Summary() const;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "runtime/host/host_internal.h"
+#include "runtime/perf/perf_internal.h"
 
 namespace tilesim {
 
@@ -164,10 +165,13 @@ void EnqueueProgram(CommandQueue& cq, Program& program, bool /*blocking*/) {
   options.threads = device.threads;
   options.livelock_timeout = device.options.livelock_timeout;
   options.dprint = device.options.dprint;
+  options.record_events = device.options.perf.has_value();
   const emu::RunResult result = emu::Run(*device.emulator, spec, options);
+  device.last_perf.reset();
   device.last_run_stats =
       RunStats{result.stats.instructions, result.stats.context_switches, result.stats.wall_ms, device.threads};
   if (!result.ok()) throw RunError(FailureOf(result.status), result.message);
+  if (result.events) device.last_perf = perf::TimeEventLog(*result.events, *device.options.perf);
 }
 
 void Finish(CommandQueue& /*cq*/) {}

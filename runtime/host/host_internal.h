@@ -42,6 +42,7 @@ struct Device::Impl {
   std::shared_ptr<host::DeviceMemory> memory;
   std::optional<CommandQueue> queue;
   RunStats last_run_stats;
+  std::optional<perf::PerfResult> last_perf;  // with DeviceOptions::perf
 };
 
 struct Buffer::Impl {

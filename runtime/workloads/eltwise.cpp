@@ -37,6 +37,7 @@ WorkloadResult RunEltwise(const EltwiseOptions& o) {
   }
   workloads::CheckGrid(name.c_str(), o.grid_x, o.grid_y);
   DeviceOptions device_options;
+  device_options.perf = o.perf;
   device_options.grid_x = o.grid_x;
   device_options.grid_y = o.grid_y;
   device_options.threads = o.threads;

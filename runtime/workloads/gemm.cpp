@@ -29,6 +29,7 @@ std::vector<bfloat16> Operand(std::size_t count, uint64_t seed) { return ToBfloa
 WorkloadResult RunGemm(const GemmOptions& o) {
   CheckOptions(o);
   DeviceOptions device_options;
+  device_options.perf = o.perf;
   device_options.grid_x = o.grid_x;
   device_options.grid_y = o.grid_y;
   device_options.threads = o.threads;

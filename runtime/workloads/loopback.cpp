@@ -18,6 +18,7 @@ WorkloadResult RunLoopback(const LoopbackOptions& o) {
   if (o.size_bytes / o.page_size > UINT32_MAX) throw ApiError("loopback: too many pages");
   workloads::CheckGrid("loopback", o.grid_x, o.grid_y);
   DeviceOptions device_options;
+  device_options.perf = o.perf;
   device_options.grid_x = o.grid_x;
   device_options.grid_y = o.grid_y;
   device_options.threads = o.threads;

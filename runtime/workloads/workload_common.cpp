@@ -39,6 +39,7 @@ void FillRunInfo(WorkloadResult& result, Device* device, double emulator_ms, uin
   result.threads = device->threads();
   result.cores = cores;
   result.stats = device->last_run_stats();
+  if (const perf::PerfResult* timing = device->last_perf()) result.perf = *timing;
   result.ok = result.comparison.passed;
 }
 
@@ -53,6 +54,10 @@ std::string WorkloadResult::Summary() const {
       "{} Tensix cores, {} bytecode instructions, {} context switches",
       emulator_ms, reference_ms, ratio, reference_threads, reference_threads == 1 ? "" : "s", cores, stats.instructions,
       stats.context_switches);
+  if (perf) {
+    s += '\n';
+    s += perf->Summary();
+  }
   return s;
 }
 
@@ -72,6 +77,10 @@ nlohmann::json WorkloadResult::ToJson() const {
   j["comparison"] = comparison.ToJson();
   j["stats"] = {
       {"instructions", stats.instructions}, {"context_switches", stats.context_switches}, {"wall_ms", stats.wall_ms}};
+  if (perf) {
+    const nlohmann::json timing = perf->ToJson();
+    for (auto it = timing.begin(); it != timing.end(); ++it) j[it.key()] = it.value();
+  }
   return j;
 }
 
