@@ -266,5 +266,27 @@ void kernel_main() {
   EXPECT_TRUE(Contains(error, "Noc::async_read reads from a TensorAccessor into a CircularBuffer")) << error;
 }
 
+TEST(MetaliumFrontendTest, ByteOrderMarkAndWindowsLineEndingsAreAccepted) {
+  const std::string source =
+      "\xEF\xBB\xBF#include \"dataflow_api.h\"\r\n#define PAGES \\\r\n  3\r\nvoid kernel_main() {\r\n"
+      "  cb_push_back(0, PAGES);\r\n}\r\n";
+  const kir::Kernel k = Parse(source);
+  EXPECT_TRUE(Contains(Print(k), "cb_push_back(0, 3)")) << Print(k);
+}
+
+TEST(MetaliumFrontendTest, VariablesNamedLikeTemplatesAreCompared) {
+  // `max < n && n > 0` is a comparison once `max` is a variable; std::max still means the function.
+  const std::string ir = Print(Parse(R"(
+void kernel_main() {
+  uint32_t max = get_arg_val<uint32_t>(0), n = 2;
+  if (max < n && n > 0) cb_push_back(0, std::max(max, n));
+  cb_push_back<0>(1, get_noc_multicast_addr<0>(1, 1, 2, 2, max) != 0);
+}
+)"));
+  EXPECT_TRUE(Contains(ir, "if ((max < n) && (n > int32_t(0)))")) << ir;
+  EXPECT_TRUE(Contains(ir, "(max_a > max_b) ? max_a : max_b")) << ir;
+  EXPECT_TRUE(Contains(ir, "get_noc_multicast_addr(1, 1, 2, 2, max)")) << ir;
+}
+
 }  // namespace
 }  // namespace tilesim::metalium_test

@@ -66,6 +66,8 @@ constexpr std::string_view kTemplateNames[] = {
     "sub_tiles_init", "mul_tiles_init", "mm_init", "mm_block_init", "matmul_init", "copy_tile_to_dst_init_short",
     "copy_tile_init", "init_sfpu", "unary_op_init_common", "tile_regs_acquire", "acquire_dst", "release_dst",
     "get_dataformat", "static_cast", "reinterpret_cast", "const_cast", "min", "max",
+    // Device 2.0 member templates: noc.async_read<Noc::TxnIdMode::DISABLED>(...)
+    "async_read", "async_write", "async_write_multicast",
 };
 
 constexpr std::string_view kNamespaces[] = {"std", "tt", "tt_metal", "ckernel", "experimental", "tensor_accessor",
@@ -111,7 +113,9 @@ bool IsBuiltinTemplateName(std::string_view name) {
   for (std::string_view t : kTemplateNames) {
     if (t == name) return true;
   }
-  return false;
+  // Any kernel API function may be spelled with template arguments (tt-metal templates many of them on
+  // NoC or tracing options); the lowering ignores the ones that change nothing here.
+  return FindBuiltin(std::string(name)) != nullptr;
 }
 
 bool IsBuiltinNamespace(std::string_view name) {

@@ -187,8 +187,8 @@ void AddDataflowBuiltins(std::map<std::string, BuiltinHandler>& t) {
         x = l.Convert(a, t.scalar, c.pos);
         y = l.Convert(b, t.scalar, c.pos);
       }
-      x = l.Snapshot("min_max", x, c.pos);
-      y = l.Snapshot("min_max", y, c.pos);
+      x = l.Snapshot(c.name + "_a", x, c.pos);
+      y = l.Snapshot(c.name + "_b", y, c.pos);
       const kir::Expr a_wins = kir::MakeBinary(is_min ? kir::BinaryOp::Lt : kir::BinaryOp::Gt, x, y, l.Loc(c.pos));
       return Value::Scalar(l.Fold(kir::MakeSelect(a_wins, x, y, l.Loc(c.pos))));
     };

@@ -26,6 +26,7 @@ class Lexer {
 
   std::vector<Token> Run() {
     std::vector<Token> tokens;
+    if (text_.substr(0, 3) == "\xEF\xBB\xBF") index_ = 3;  // a UTF-8 byte order mark is not part of the code
     bool line_start = true;
     bool space = false;
     while (true) {

@@ -2,6 +2,7 @@
 // blocks and name lookup.
 #include <functional>
 
+#include "compiler/frontends/metalium/builtin_names.h"
 #include "compiler/frontends/metalium/lowering.h"
 #include "compiler/kernel_ir/constant_fold.h"
 #include "tilesim/compiler.h"
@@ -331,10 +332,17 @@ EntityPtr Lowerer::LookupKey(const std::string& key) const {
 }
 
 EntityPtr Lowerer::Lookup(const ast::QualifiedName& name) const {
+  // Namespaces are flattened, so `ns::f` is found as `f`. A name qualified with a kernel API namespace
+  // (std::max, tt::CBIndex) never means a local variable of the same last name.
+  bool api_qualified = false;
   for (size_t k = 0; k < name.parts.size(); ++k) {
     std::string key;
     for (size_t i = k; i < name.parts.size(); ++i) key += (key.empty() ? "" : "::") + name.parts[i];
-    if (EntityPtr entity = LookupKey(key)) return entity;
+    if (EntityPtr entity = LookupKey(key)) {
+      const bool declaration = entity->kind == Entity::Kind::Functions || entity->kind == Entity::Kind::TypeName;
+      if (!api_qualified || declaration) return entity;
+    }
+    api_qualified = api_qualified || IsBuiltinNamespace(name.parts[k]);
   }
   return nullptr;
 }

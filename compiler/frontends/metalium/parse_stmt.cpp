@@ -62,6 +62,7 @@ ast::StmtPtr Parser::ForStatement(const SourcePos& pos) {
     PointerDeclarator(first);
     const SourcePos name_pos = Peek().pos;
     const std::string name = ExpectIdentifier("a loop variable");
+    value_names_.insert(name);
     if (Accept(":")) {
       loop->kind = ast::StmtKind::RangeFor;
       loop->expr = Expression();

@@ -128,6 +128,7 @@ void Parser::TopLevelItem(ast::TranslationUnit& unit) {
   decl.type = first;
   decl.name = name;
   decl.pos = name_pos;
+  value_names_.insert(name);
   DeclaratorRest(decl);
   std::vector<ast::VarDecl> decls;
   decls.push_back(std::move(decl));
@@ -207,6 +208,7 @@ void Parser::FunctionRest(ast::TranslationUnit& unit, ast::TypeRef type, const s
       if (Peek().kind == TokenKind::Identifier) {
         param.pos = Peek().pos;
         param.name = Next().text;
+        value_names_.insert(param.name);
       }
       if (Accept("[")) {  // T a[] / T a[N]: a pointer
         if (!Accept("]")) {

@@ -136,6 +136,7 @@ void Parser::SkipAttributes() {
 // ---- Names and types ----
 
 bool Parser::IsTemplateName(const std::string& name) const {
+  if (value_names_.count(name) != 0) return false;
   return template_names_.count(name) != 0 || IsBuiltinTemplateName(name);
 }
 
@@ -368,6 +369,7 @@ std::vector<ast::VarDecl> Parser::Declarators(const ast::TypeRef& base) {
     SkipAttributes();
     decl.pos = Peek().pos;
     decl.name = ExpectIdentifier("a variable name");
+    value_names_.insert(decl.name);
     DeclaratorRest(decl);
     decls.push_back(std::move(decl));
   } while (Accept(","));

@@ -81,6 +81,9 @@ class Parser {
   int template_arg_depth_ = 0;  // inside <...>: a bare '>' closes the list instead of comparing
   std::set<std::string> type_names_;      // user structs, enums, aliases, template type parameters
   std::set<std::string> template_names_;  // user function templates
+  // Names declared as variables or parameters so far: `max < n` compares when `max` is a variable, even
+  // though std::max is a template (C++ decides the same way, by what the name denotes).
+  std::set<std::string> value_names_;
 
 };
 
