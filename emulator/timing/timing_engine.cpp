@@ -57,6 +57,7 @@ struct Context {
   uint32_t sem_address = 0;
   double blocked_at = 0;
   std::vector<TransferId> reads, writes;
+  double barrier_last = 0;  // the latest landing among the transfers a pending barrier has seen land
   perf::KernelTiming timing;
 };
 
@@ -249,15 +250,18 @@ bool Engine::TryUnblock(Context& c) {
     }
     case Block::ReadBarrier:
     case Block::WriteBarrier: {
+      // Landed transfers leave the list as they are found, so a long barrier is not rescanned per event.
       std::vector<TransferId>& ids = c.block == Block::ReadBarrier ? c.reads : c.writes;
-      double last = 0;
+      size_t kept = 0;
       for (TransferId id : ids) {
         const auto done = noc_.CompletionCycle(id);
-        if (!done) return false;
-        last = std::max(last, static_cast<double>(*done));
+        if (done) c.barrier_last = std::max(c.barrier_last, static_cast<double>(*done));
+        else ids[kept++] = id;
       }
-      ids.clear();
-      Stall(c, perf::Activity::NocBarrier, last);
+      ids.resize(kept);
+      if (kept != 0) return false;
+      Stall(c, perf::Activity::NocBarrier, c.barrier_last);
+      c.barrier_last = 0;
       break;
     }
     case Block::Semaphore: {
