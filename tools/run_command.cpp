@@ -50,9 +50,6 @@ const CLI::Validator kFidelity(
     },
     "LoFi|HiFi2|HiFi3|HiFi4", "fidelity");
 
-struct CommonOptions;
-int Report(const WorkloadResult& result, const CommonOptions& common);
-
 int Report(const WorkloadResult& result, bool json) {
   if (json) {
     fmt::print("{}\n", result.ToJson().dump(2));
