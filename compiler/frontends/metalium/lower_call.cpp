@@ -137,7 +137,7 @@ Value Lowerer::LowerCall(const ast::Expr& expr) {
       }
       if (type.kind == Type::Kind::Object) return ConstructObject(type, nullptr, args, pos);
       if (type.kind == Type::Kind::Struct) {
-        EntityPtr temp = MakeStorage(type.struct_decl->name, type, nullptr, pos, false);
+        EntityPtr temp = MakeStorage(type.struct_decl->name, type, pos, false);
         if (args.size() > temp->elements.size()) Error(pos, "too many initialisers for struct '" + type.struct_decl->name + "'");
         for (size_t i = 0; i < args.size(); ++i) {
           Type field_type;
@@ -314,7 +314,7 @@ Value Lowerer::CallFunction(const std::vector<const ast::FunctionDecl*>& overloa
       current.result = NewVar(fname + "_result", kir::Type::U32, false);
       Emit(kir::MakeStmt(kir::LetStmt{*current.result, Const(0, kir::Type::U32, pos)}, Loc(pos)));
       break;
-    case Type::Kind::Struct: current.result_aggregate = MakeStorage(fname + "_result", current.return_type, nullptr, pos, false); break;
+    case Type::Kind::Struct: current.result_aggregate = MakeStorage(fname + "_result", current.return_type, pos, false); break;
     case Type::Kind::Auto:
       current.result_block = blocks_.size() - 1;
       current.result_index = blocks_.back().size();
@@ -399,7 +399,7 @@ void Lowerer::StoreResult(FunctionFrame& frame, const ast::Expr& expr, const Sou
   Type& type = frame.return_type;
   if (type.kind == Type::Kind::Struct) {
     if (expr.kind == ast::ExprKind::InitList) {
-      InitializeAggregate(frame.result_aggregate, expr, pos);
+      InitializeAggregate(frame.result_aggregate, expr);
       return;
     }
     const Value v = LowerExpr(expr);

@@ -254,7 +254,6 @@ kir::Expr Lowerer::Convert(const Value& value, CType to, const SourcePos& pos) c
   }
   if (value.kind != Value::Kind::Scalar) Error(pos, "expected an integer, found " + value.Describe());
   const kir::Expr& e = value.expr;
-  const kir::Type from = e.type();
   const kir::SourceLocation loc = Loc(pos);
   auto cast = [&](kir::Type type, const kir::Expr& x) { return x.type() == type ? x : kir::MakeCast(type, x, loc); };
   kir::Expr result;
@@ -279,7 +278,6 @@ kir::Expr Lowerer::Convert(const Value& value, CType to, const SourcePos& pos) c
       break;
     }
   }
-  (void)from;
   return Fold(result);
 }
 

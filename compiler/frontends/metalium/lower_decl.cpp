@@ -205,8 +205,7 @@ Type Lowerer::DeduceAuto(const Value& value) const {
 
 // ---- Variables ----
 
-EntityPtr Lowerer::MakeStorage(const std::string& name, const Type& type, const ast::VarDecl* decl,
-                               const SourcePos& pos, bool is_const) {
+EntityPtr Lowerer::MakeStorage(const std::string& name, const Type& type, const SourcePos& pos, bool is_const) {
   auto entity = std::make_shared<Entity>();
   entity->name = name;
   entity->pos = pos;
@@ -244,7 +243,7 @@ EntityPtr Lowerer::MakeStorage(const std::string& name, const Type& type, const 
           member->pos = field.pos;
           member->element_type = element;
           for (uint64_t i = 0; i < n; ++i) {
-            member->elements.push_back(MakeStorage(member->name + "[" + std::to_string(i) + "]", element, nullptr, field.pos, false));
+            member->elements.push_back(MakeStorage(member->name + "[" + std::to_string(i) + "]", element, field.pos, false));
           }
         } else if (field_type.kind == Type::Kind::Object) {
           member = std::make_shared<Entity>();
@@ -255,7 +254,7 @@ EntityPtr Lowerer::MakeStorage(const std::string& name, const Type& type, const 
           const ast::Expr* init = field.init_kind != ast::VarDecl::Init::None ? field.init.get() : nullptr;
           member->value = ConstructObject(field_type, init, {}, field.pos);
         } else {
-          member = MakeStorage(name + "." + field.name, field_type, &field, field.pos, false);
+          member = MakeStorage(name + "." + field.name, field_type, field.pos, false);
           if (field.init_kind != ast::VarDecl::Init::None && field.init) InitializeFrom(member, field_type, field.init.get(), field.pos);
         }
         entity->elements.push_back(member);
@@ -265,14 +264,13 @@ EntityPtr Lowerer::MakeStorage(const std::string& name, const Type& type, const 
     }
     default: Error(pos, "cannot make storage for a " + type.Describe());
   }
-  (void)decl;
 }
 
 void Lowerer::InitializeFrom(const EntityPtr& entity, const Type& type, const ast::Expr* init, const SourcePos& pos) {
   if (init == nullptr) return;
   if (entity->kind == Entity::Kind::Array || entity->kind == Entity::Kind::Struct) {
     if (init->kind == ast::ExprKind::InitList) {
-      InitializeAggregate(entity, *init, pos);
+      InitializeAggregate(entity, *init);
       return;
     }
     const Value v = LowerExpr(*init);
@@ -297,7 +295,7 @@ void Lowerer::InitializeFrom(const EntityPtr& entity, const Type& type, const as
   Store(target, LowerExpr(*init), init->pos);
 }
 
-void Lowerer::InitializeAggregate(const EntityPtr& entity, const ast::Expr& list, const SourcePos& pos) {
+void Lowerer::InitializeAggregate(const EntityPtr& entity, const ast::Expr& list) {
   size_t next = 0;
   for (size_t i = 0; i < list.operands.size(); ++i) {
     const ast::Expr& element = *list.operands[i];
@@ -329,7 +327,6 @@ void Lowerer::InitializeAggregate(const EntityPtr& entity, const ast::Expr& list
     }
     next = index + 1;
   }
-  (void)pos;
 }
 
 void Lowerer::CopyAggregate(const EntityPtr& to, const EntityPtr& from, const SourcePos& pos) {
@@ -404,7 +401,7 @@ EntityPtr Lowerer::BindValue(const std::string& name, const Type& type, const Va
       if (value.kind != Value::Kind::Aggregate || value.aggregate->struct_decl != type.struct_decl) {
         Error(pos, "cannot initialise '" + name + "' (" + type.Describe() + ") from " + value.Describe());
       }
-      EntityPtr copy = MakeStorage(name, type, nullptr, pos, is_const);
+      EntityPtr copy = MakeStorage(name, type, pos, is_const);
       CopyAggregate(copy, value.aggregate, pos);
       copy->is_const = is_const;
       return copy;
@@ -476,7 +473,7 @@ void Lowerer::LowerVarDecl(const ast::VarDecl& decl, bool is_global) {
     }
     // Build nested arrays, innermost dimension last.
     std::function<EntityPtr(const std::string&, size_t)> build = [&](const std::string& name, size_t level) -> EntityPtr {
-      if (level == dims.size()) return MakeStorage(name, type, nullptr, pos, false);
+      if (level == dims.size()) return MakeStorage(name, type, pos, false);
       auto array = std::make_shared<Entity>();
       array->kind = Entity::Kind::Array;
       array->name = name;
@@ -506,7 +503,7 @@ void Lowerer::LowerVarDecl(const ast::VarDecl& decl, bool is_global) {
     Error(pos, "too many initialisers for '" + decl.name + "'");
   }
   if (type.kind == Type::Kind::Struct) {
-    EntityPtr storage = MakeStorage(decl.name, type, &decl, pos, is_const);
+    EntityPtr storage = MakeStorage(decl.name, type, pos, is_const);
     InitializeFrom(storage, type, init, pos);
     storage->is_const = is_const;
     Declare(decl.name, storage, pos);

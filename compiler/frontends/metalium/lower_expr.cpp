@@ -317,7 +317,7 @@ Value Lowerer::LowerAssign(const ast::Expr& expr) {
       const LValue place = LowerLValue(target);
       if (place.kind == LValue::Kind::Entity &&
           (place.entity->kind == Entity::Kind::Struct || place.entity->kind == Entity::Kind::Array)) {
-        InitializeAggregate(place.entity, source, pos);
+        InitializeAggregate(place.entity, source);
         return Value{};
       }
       if (source.operands.size() != 1) Error(source.pos, "expected one value in the braces");
@@ -432,8 +432,8 @@ Value Lowerer::LowerCast(const ast::Expr& expr) {
   if (expr.op == "braced") {
     if (type.kind == Type::Kind::Object) return ConstructObject(type, &operand, {}, expr.pos);
     if (type.kind == Type::Kind::Struct) {
-      EntityPtr temp = MakeStorage(type.struct_decl->name, type, nullptr, expr.pos, false);
-      InitializeAggregate(temp, operand, expr.pos);
+      EntityPtr temp = MakeStorage(type.struct_decl->name, type, expr.pos, false);
+      InitializeAggregate(temp, operand);
       return ReadEntity(temp, expr.pos);
     }
     if (operand.operands.size() != 1) Error(expr.pos, "expected one value in the braces");
@@ -515,7 +515,7 @@ Value Lowerer::LowerSizeOf(const ast::Expr& expr) {
     if (type.kind == Type::Kind::Struct) {
       EntityPtr temp;
       PushBlock();  // storage made only to measure it; its statements are dropped
-      temp = MakeStorage(type.struct_decl->name, type, nullptr, expr.pos, false);
+      temp = MakeStorage(type.struct_decl->name, type, expr.pos, false);
       blocks_.pop_back();
       size = SizeOfEntity(temp, expr.pos, diag_);
     } else {

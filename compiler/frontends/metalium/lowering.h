@@ -219,10 +219,9 @@ class Lowerer {
   void RegisterTopLevel(const ast::TranslationUnit& unit);
   void LowerGlobal(const ast::VarDecl& decl);
   void LowerVarDecl(const ast::VarDecl& decl, bool is_global);
-  EntityPtr MakeStorage(const std::string& name, const Type& type, const ast::VarDecl* decl, const SourcePos& pos,
-                        bool is_const);
+  EntityPtr MakeStorage(const std::string& name, const Type& type, const SourcePos& pos, bool is_const);
   void InitializeFrom(const EntityPtr& entity, const Type& type, const ast::Expr* init, const SourcePos& pos);
-  void InitializeAggregate(const EntityPtr& entity, const ast::Expr& list, const SourcePos& pos);
+  void InitializeAggregate(const EntityPtr& entity, const ast::Expr& list);
   void CopyAggregate(const EntityPtr& to, const EntityPtr& from, const SourcePos& pos);
   EntityPtr BindValue(const std::string& name, const Type& type, const Value& value, bool is_const,
                       const SourcePos& pos);
