@@ -13,13 +13,13 @@
 //
 // The dialect: integer scalars (bool, 8/16/32-bit, uint64_t; no floating point, no signed 64-bit), pointers
 // into L1 (any integer element width), local arrays and plain structs, enums, aliases, helper functions
-// and function templates (inlined at each call; no recursion), every C++ statement but goto, and the kernel
-// API: arguments, circular buffers, NoC transfers and semaphores, TensorAccessor / InterleavedAddrGen*,
-// Device 2.0 Noc / CircularBuffer / DataflowBuffer, compute (DST, init, FPU, pack, SFPU) and DPRINT in its
-// stream and format spellings. Kernel API headers are recognised, not read; a kernel's own quoted includes
-// are read from its folder. Predefined macros: KERNEL_BUILD, ARCH_WORMHOLE, and COMPILE_FOR_BRISC /
-// COMPILE_FOR_NCRISC / COMPILE_FOR_TRISC by role. FrontEndOptions::defines are -D NAME=VALUE (an empty value
-// defines NAME as empty).
+// and function templates (inlined at each call; no recursion), C++ statements but goto and range-based
+// for, and the kernel API: arguments, circular buffers, NoC transfers and semaphores, TensorAccessor /
+// InterleavedAddrGen*, Device 2.0 Noc / CircularBuffer / DataflowBuffer, compute (DST, init, FPU, pack,
+// SFPU) and DPRINT in its stream and format spellings. Kernel API headers are recognised, not read; a
+// kernel's own quoted includes are read from its folder. Predefined macros: KERNEL_BUILD, ARCH_WORMHOLE,
+// and COMPILE_FOR_BRISC / COMPILE_FOR_NCRISC / COMPILE_FOR_TRISC by role. FrontEndOptions::defines are
+// -D NAME=VALUE (an empty value defines NAME as empty).
 //
 // ---- Compile-time args ----
 // get_compile_time_arg_val(i) stays a kir::CompileTimeArgExpr (LowerToBytecode binds it), except where the
