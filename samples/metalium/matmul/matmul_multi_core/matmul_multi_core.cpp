@@ -80,8 +80,12 @@ std::vector<bfloat16> MatmulMultiCore(const std::vector<bfloat16>& a, const std:
     Finish(cq);
     std::vector<bfloat16> output;
     EnqueueReadBuffer(cq, dst, output, true);
-    std::printf("%u output tiles on %u cores (%u or %u each)\n", Mt * Nt, num_cores, tiles_per_core_group_1,
-                tiles_per_core_group_2);
+    if (core_group_2.empty()) {
+        std::printf("%u output tiles on %u cores, %u each\n", Mt * Nt, num_cores, tiles_per_core_group_1);
+    } else {
+        std::printf("%u output tiles on %u cores, %u or %u each\n", Mt * Nt, num_cores, tiles_per_core_group_1,
+                    tiles_per_core_group_2);
+    }
     return output;
 }
 
