@@ -17,11 +17,18 @@ namespace {
 DstRegister::DstRegister(bool fp32_dest)
     : section_tiles_(fp32_dest ? kFp32SectionTiles : kBf16SectionTiles),
       fp32_(fp32_dest),
-      storage_(2 * section_tiles_ * sizeof(tile::Tile)),
+      storage_(2 * section_tiles_ * sizeof(tile::Tile), tile::ScratchUse::Dense),
       tiles_(static_cast<tile::Tile*>(storage_.data())) {
   std::uninitialized_default_construct_n(tiles_, 2 * section_tiles_);
-  Clear(0);  // pool memory holds whatever the last user left
-  Clear(1);
+}
+
+// Pool memory holds whatever its last user left, so a section is cleared before it is first taken. Done
+// then rather than at construction, the clearing (and the first touch of the pages) happens on the worker
+// thread that runs the kernel, in parallel with other cores, not on the thread that sets the run up.
+void DstRegister::ClearOnFirstUse(int section) {
+  if (cleared_[section]) return;
+  Clear(section);
+  cleared_[section] = true;
 }
 
 void DstRegister::Clear(int section) {
@@ -36,6 +43,7 @@ void DstRegister::Acquire() {
         "tile_regs_acquire while both DST sections are in use: pack must tile_regs_wait and tile_regs_release the "
         "committed section first (on hardware this hangs)");
   }
+  ClearOnFirstUse(next_acquire_);
   state_[next_acquire_] = Section::Math;
   math_ = next_acquire_;
   next_acquire_ ^= 1;
@@ -74,6 +82,7 @@ void DstRegister::AcquireDst() {
     ProtocolError("acquire_dst while a committed DST section has not been packed (tile_regs_wait / tile_regs_release it first)");
   }
   const int section = next_acquire_;
+  ClearOnFirstUse(section);
   state_[section] = Section::Shared;
   math_ = pack_ = section;
   next_acquire_ ^= 1;

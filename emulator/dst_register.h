@@ -45,11 +45,13 @@ class DstRegister {
   void CheckIndex(uint32_t index, const char* op) const;
   tile::Tile* SectionTiles(int section) { return tiles_ + static_cast<size_t>(section) * section_tiles_; }
   void Clear(int section);
+  void ClearOnFirstUse(int section);
 
   uint32_t section_tiles_;
   bool fp32_;
   tile::ScratchBlock storage_;         // from the scratch pool: a run's DSTs cost no page faults
   tile::Tile* tiles_;                  // two sections, in storage_
+  bool cleared_[2] = {false, false};   // cleared since construction (Release clears it afterwards)
   Section state_[2] = {Section::Free, Section::Free};
   int math_ = kNone;                   // section math holds
   int pack_ = kNone;                   // section pack holds

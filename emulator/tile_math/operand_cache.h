@@ -14,8 +14,11 @@
 // occupy slots. What is outside the CB protocol is not seen: a kernel storing into a page that is ready
 // at a CB's front (racy on hardware too) would not invalidate the prepared copy.
 //
-// Fixed slots per operand side with least-recently-used replacement: taken from the scratch pool on first
-// use (scratch_pool.h), no allocation afterwards.
+// Slots per operand side with least-recently-used replacement. The memory for the most slots a side may
+// use is taken from the scratch pool on first use (scratch_pool.h), nothing is allocated afterwards, and a
+// side starts with few slots and grows only when it pays: first-touching a slot's pages costs as much as
+// dozens of preparations, so a side gains a slot only after kGhostHitsPerSlot misses on operands it had
+// evicted (a short list of "ghost" keys remembers those) — misses a bigger cache would have saved.
 #pragma once
 
 #include <cstdint>
@@ -37,10 +40,14 @@ struct OperandKey {
 
 class PreparedOperandCache {
  public:
-  // Left operands (in0) are reused back to back; right operands (in1) across a sub-block's rows and the
-  // sub-blocks of an output block (a 2x4 sub-block over 4 K tiles cycles through 16 of them).
+  // Left operands (in0) are reused back to back, or across the sub-blocks of a row of sub-blocks; right
+  // operands (in1) across a sub-block's rows, and across the sub-blocks of an output block (a 2x4 sub-block
+  // over 4 K tiles cycles through 16 of them).
   static constexpr uint32_t kLeftSlots = 4;
   static constexpr uint32_t kRightSlots = 16;
+  static constexpr uint32_t kInitialLeftSlots = 1;
+  static constexpr uint32_t kInitialRightSlots = 4;
+  static constexpr uint32_t kGhostHitsPerSlot = 32;
 
   // The operand for `key` on `side`; on a miss `prepare(PreparedOperand&)` fills a slot first. The
   // reference stays valid until the next Find on the same side or an invalidation.
@@ -53,33 +60,37 @@ class PreparedOperandCache {
 
   uint64_t hits() const { return hits_; }
   uint64_t misses() const { return misses_; }
+  // Slots `side` uses now (it grows up to kLeftSlots / kRightSlots).
+  uint32_t capacity(MatmulSide side) const { return sides_[static_cast<int>(side)].capacity; }
 
  private:
+  static constexpr uint32_t kMaxSlots = kRightSlots;
   struct Slot {
     OperandKey key;
     uint64_t last_use = 0;
     bool valid = false;
   };
   struct Side {
-    Slot* slots;
-    PreparedOperand* operands;
-    uint32_t count;
-    uint32_t* last_hit;  // the slot found last: a kernel reuses operands back to back, so it is looked at first
+    Slot slots[kMaxSlots];
+    OperandKey ghosts[kMaxSlots];  // keys evicted last, a ring
+    uint32_t ghost_count = 0;
+    uint32_t ghost_next = 0;
+    uint32_t ghost_hits = 0;  // since the side last grew
+    uint32_t capacity = 0;
+    uint32_t limit = 0;
+    uint32_t last_hit = 0;  // the slot found last: operands are reused back to back, so it is looked at first
+    PreparedOperand* operands = nullptr;
   };
 
-  Side SideOf(MatmulSide side);
   // The slot holding `key`, or null; counts a use.
-  Slot* Lookup(const Side& side, const OperandKey& key);
-  // A free slot, or the least recently used one.
-  uint32_t Victim(const Side& side) const;
+  Slot* Lookup(Side& side, const OperandKey& key);
+  // The slot a missing `key` goes to: a free one, a new one if the side has earned it, else the least
+  // recently used (whose key becomes a ghost).
+  uint32_t SlotForMiss(Side& side, const OperandKey& key);
   void Allocate();
 
-  Slot left_slots_[kLeftSlots];
-  Slot right_slots_[kRightSlots];
-  uint32_t last_left_ = 0;
-  uint32_t last_right_ = 0;
+  Side sides_[2];  // by MatmulSide
   ScratchBlock storage_;
-  PreparedOperand* operands_ = nullptr;  // in storage_: kLeftSlots left, then kRightSlots right
   uint64_t clock_ = 0;
   uint64_t hits_ = 0;
   uint64_t misses_ = 0;
@@ -87,22 +98,22 @@ class PreparedOperandCache {
 
 template <typename PrepareFn>
 const PreparedOperand& PreparedOperandCache::Find(MatmulSide side, const OperandKey& key, PrepareFn&& prepare) {
-  if (operands_ == nullptr) Allocate();
-  const Side s = SideOf(side);
+  if (storage_.data() == nullptr) Allocate();
+  Side& s = sides_[static_cast<int>(side)];
   if (Slot* slot = Lookup(s, key)) {
     ++hits_;
     return s.operands[slot - s.slots];
   }
   ++misses_;
-  const uint32_t victim = Victim(s);
-  *s.last_hit = victim;
-  Slot& slot = s.slots[victim];
+  const uint32_t index = SlotForMiss(s, key);
+  s.last_hit = index;
+  Slot& slot = s.slots[index];
   slot.valid = false;  // until `prepare` has succeeded: it may trap
-  prepare(s.operands[victim]);
+  prepare(s.operands[index]);
   slot.key = key;
   slot.valid = true;
   slot.last_use = ++clock_;
-  return s.operands[victim];
+  return s.operands[index];
 }
 
 }  // namespace tilesim::emu::tile

@@ -1,5 +1,6 @@
 // PreparedOperandCache: reuse by key, every key field distinguishes entries, least-recently-used
-// replacement, per-CB invalidation, and a failed preparation leaves no entry behind.
+// replacement, growth only on misses a bigger cache would have saved, per-CB invalidation, and a failed
+// preparation leaves no entry behind.
 #include <gtest/gtest.h>
 
 #include <stdexcept>
@@ -58,10 +59,47 @@ TEST(OperandCache, EveryKeyFieldDistinguishesEntries) {
   }
 }
 
+// Cycles `rounds` times through `keys` distinct right operands (starting at key `first`).
+void Cycle(PreparedOperandCache& cache, uint32_t first, uint32_t keys, uint32_t rounds, int& prepared) {
+  for (uint32_t r = 0; r < rounds; ++r) {
+    for (uint32_t k = 0; k < keys; ++k) FindCounting(cache, MatmulSide::Right, Key(first + k), prepared);
+  }
+}
+
+TEST(OperandCache, ASideGrowsOnlyAfterEnoughMissesOnEvictedOperands) {
+  PreparedOperandCache cache;
+  int prepared = 0;
+  const uint32_t initial = PreparedOperandCache::kInitialRightSlots;
+  // Streaming new operands never pays for more slots.
+  for (uint32_t k = 0; k < 200; ++k) FindCounting(cache, MatmulSide::Right, Key(1000 + k), prepared);
+  EXPECT_EQ(cache.capacity(MatmulSide::Right), initial);
+  // Cycling through one more operand than fits misses on an evicted operand every time: after
+  // kGhostHitsPerSlot such misses the side takes one more slot, and then every lookup hits.
+  Cycle(cache, 0, initial + 1, 1, prepared);
+  const int before = prepared;
+  Cycle(cache, 0, initial + 1, PreparedOperandCache::kGhostHitsPerSlot / (initial + 1) + 2, prepared);
+  EXPECT_EQ(cache.capacity(MatmulSide::Right), initial + 1);
+  const int after_growth = prepared;
+  Cycle(cache, 0, initial + 1, 3, prepared);
+  EXPECT_EQ(prepared, after_growth) << "the grown side still misses";
+  EXPECT_GE(after_growth - before, static_cast<int>(PreparedOperandCache::kGhostHitsPerSlot));
+}
+
+TEST(OperandCache, ASideNeverGrowsBeyondItsLimit) {
+  PreparedOperandCache cache;
+  int prepared = 0;
+  Cycle(cache, 0, 20, 200, prepared);  // reuse distance 20: more than the limit, so every lookup misses
+  EXPECT_EQ(cache.capacity(MatmulSide::Right), PreparedOperandCache::kRightSlots);
+  for (uint32_t r = 0; r < 400; ++r) {
+    for (uint32_t k = 0; k < 5; ++k) FindCounting(cache, MatmulSide::Left, Key(k), prepared);
+  }
+  EXPECT_EQ(cache.capacity(MatmulSide::Left), PreparedOperandCache::kLeftSlots);
+}
+
 TEST(OperandCache, TheLeastRecentlyUsedSlotIsReplaced) {
   PreparedOperandCache cache;
   int prepared = 0;
-  const uint32_t slots = PreparedOperandCache::kRightSlots;
+  const uint32_t slots = PreparedOperandCache::kInitialRightSlots;
   for (uint32_t i = 0; i < slots; ++i) FindCounting(cache, MatmulSide::Right, Key(i), prepared);
   FindCounting(cache, MatmulSide::Right, Key(0), prepared);      // key 0 is now the most recent
   FindCounting(cache, MatmulSide::Right, Key(slots), prepared);  // evicts key 1, the least recent

@@ -15,7 +15,7 @@ namespace tilesim::emu::tile {
 namespace {
 
 TEST(ScratchPool, BlocksArePageAlignedWholePages) {
-  ScratchBlock block(5000);
+  ScratchBlock block(5000, ScratchUse::Dense);
   EXPECT_EQ(block.size(), 8192u);
   EXPECT_EQ(reinterpret_cast<uintptr_t>(block.data()) % 4096, 0u);
   std::memset(block.data(), 0xab, block.size());  // writable to its end
@@ -24,7 +24,7 @@ TEST(ScratchPool, BlocksArePageAlignedWholePages) {
 TEST(ScratchPool, LiveBlocksDoNotOverlap) {
   std::vector<ScratchBlock> blocks;
   for (uint32_t i = 0; i < 64; ++i) {
-    blocks.emplace_back(4096 * (1 + i % 5));
+    blocks.emplace_back(4096 * (1 + i % 5), i % 2 ? ScratchUse::Dense : ScratchUse::Sparse);
     std::memset(blocks.back().data(), static_cast<int>(i), blocks.back().size());
   }
   for (uint32_t i = 0; i < blocks.size(); ++i) {
@@ -39,15 +39,15 @@ TEST(ScratchPool, AReleasedBlockIsReusedForTheSameSize) {
 #endif
   void* first;
   {
-    ScratchBlock block(3 * 4096 + 1);
+    ScratchBlock block(3 * 4096 + 1, ScratchUse::Sparse);
     first = block.data();
   }
-  ScratchBlock again(4 * 4096);
+  ScratchBlock again(4 * 4096, ScratchUse::Sparse);
   EXPECT_EQ(again.data(), first);
 }
 
 TEST(ScratchPool, MovingABlockMovesOwnership) {
-  ScratchBlock a(4096);
+  ScratchBlock a(4096, ScratchUse::Dense);
   void* data = a.data();
   ScratchBlock b(std::move(a));
   EXPECT_EQ(b.data(), data);
@@ -61,7 +61,7 @@ TEST(ScratchPool, MovingABlockMovesOwnership) {
 TEST(ScratchPool, ThreadsTakeAndGiveConcurrently) {
   auto churn = [](uint8_t mark) {
     for (int i = 0; i < 200; ++i) {
-      ScratchBlock block(8192);
+      ScratchBlock block(8192, ScratchUse::Sparse);
       auto* bytes = static_cast<uint8_t*>(block.data());
       bytes[0] = mark;
       bytes[8191] = mark;
@@ -77,14 +77,28 @@ TEST(ScratchPool, ThreadsTakeAndGiveConcurrently) {
 TEST(ScratchPool, DstOnRecycledMemoryReadsAsZero) {
   {
     DstRegister dirty(false);
-    dirty.Acquire();
-    for (uint32_t t = 0; t < dirty.section_tiles(); ++t) std::memset(dirty.MathTile(t, "test").v, 0x7f, sizeof(Tile));
+    for (int section = 0; section < 2; ++section) {
+      dirty.Acquire();
+      for (uint32_t t = 0; t < dirty.section_tiles(); ++t) std::memset(dirty.MathTile(t, "test").v, 0x7f, sizeof(Tile));
+      dirty.Commit();
+      dirty.Wait();
+      if (section == 0) dirty.Release();  // section 1 stays dirty: destroyed while pack holds it
+    }
   }
+  // Both sections, each taken for the first time: the first by tile_regs_acquire, the second by acquire_dst.
   DstRegister fresh(false);
   fresh.Acquire();
   for (uint32_t t = 0; t < fresh.section_tiles(); ++t) {
     const Tile& tile = fresh.MathTile(t, "test");
-    for (float v : tile.v) ASSERT_EQ(v, 0.0f) << "tile " << t;
+    for (float v : tile.v) ASSERT_EQ(v, 0.0f) << "section 0, tile " << t;
+  }
+  fresh.Commit();
+  fresh.Wait();
+  fresh.Release();
+  fresh.AcquireDst();
+  for (uint32_t t = 0; t < fresh.section_tiles(); ++t) {
+    const Tile& tile = fresh.MathTile(t, "test");
+    for (float v : tile.v) ASSERT_EQ(v, 0.0f) << "section 1, tile " << t;
   }
 }
 
