@@ -42,6 +42,13 @@ NocModel::NocModel(NocParams params) : params_(std::move(params)) {
   for (uint32_t bank = 0; bank < params_.shape.dram_banks.size(); ++bank) {
     resources_[links + 6 * nodes_ + bank].capacity = params_.dram_channel_bytes_per_cycle;
   }
+  users_.resize(resources_.size());
+  busy_position_.assign(resources_.size(), kNotBusy);
+  resource_mark_.assign(resources_.size(), 0);
+  demand_.assign(resources_.size(), 0);
+  scratch_capacity_.resize(resources_.size());
+  scratch_weight_.resize(resources_.size());
+  scratch_users_.resize(resources_.size());
 }
 
 uint32_t NocModel::InjectResource(uint32_t noc, NocCoord c) const {
@@ -190,7 +197,35 @@ void NocModel::StartWaiting(uint32_t g) {
     group.waiting.pop_front();
     ++group.active;
     active_.insert(std::upper_bound(active_.begin(), active_.end(), f), f);
-    rates_dirty_ = true;
+    const Flow& flow = flows_[f];
+    for (size_t k = 0; k < flow.resources.size(); ++k) {
+      const uint32_t r = flow.resources[k];
+      demand_[r] += flow.weights[k] * flow.peak;
+      if (users_[r].empty()) {
+        busy_position_[r] = static_cast<uint32_t>(busy_.size());
+        busy_.push_back(r);
+      }
+      users_[r].push_back(f);
+      dirty_resources_.push_back(r);
+    }
+  }
+}
+
+void NocModel::Retire(uint32_t f) {
+  const Flow& flow = flows_[f];
+  for (size_t k = 0; k < flow.resources.size(); ++k) {
+    const uint32_t r = flow.resources[k];
+    std::vector<uint32_t>& users = users_[r];
+    users.erase(std::remove(users.begin(), users.end(), f), users.end());
+    demand_[r] = users.empty() ? 0 : demand_[r] - flow.weights[k] * flow.peak;  // no drift once idle
+    if (users.empty() && busy_position_[r] != kNotBusy) {
+      const uint32_t last = busy_.back();
+      busy_[busy_position_[r]] = last;
+      busy_position_[last] = busy_position_[r];
+      busy_.pop_back();
+      busy_position_[r] = kNotBusy;
+    }
+    dirty_resources_.push_back(r);
   }
 }
 
@@ -207,38 +242,78 @@ void NocModel::AdmitReady() {
   for (uint32_t g : touched) StartWaiting(g);
 }
 
+bool NocModel::Shared(uint32_t r) const {
+  // One user: the resource only caps that flow's rate (folded into its peak in ComputeRates). Demand at
+  // every user's peak rate within capacity: it can never limit anyone. The margin keeps add/subtract
+  // rounding in demand_ from turning an exact fit into a constraint.
+  return users_[r].size() > 1 && demand_[r] > resources_[r].capacity * (1 + 1e-9);
+}
+
 void NocModel::ComputeRates() {
-  rates_dirty_ = false;
-  for (uint32_t r : loaded_) resources_[r].load = 0;
-  loaded_.clear();
-  if (active_.empty()) return;
+  // Only flows coupled to a flow that started or ended can change rate, and flows are coupled only
+  // through resources that several of them use and that can run out of capacity (Shared): a constraint
+  // that cannot bind does not take part in the max-min fair solution, and one with a single user is just
+  // a cap on that user's rate. So start from the users of the resources the started and ended flows used
+  // (one of them may just have stopped being a constraint) and follow shared resources from there;
+  // solve only that set.
+  ++epoch_;
+  flow_mark_.resize(flows_.size(), 0);
+  std::vector<uint32_t> flows;  // the coupled set, then sorted ascending so ties break the same way
+  std::vector<uint32_t> used;   // the shared resources they use, in the order found (deterministic)
+  std::vector<uint32_t> frontier;
+  const auto add_users = [&](uint32_t r) {
+    for (uint32_t f : users_[r]) {
+      if (flow_mark_[f] == epoch_) continue;
+      flow_mark_[f] = epoch_;
+      flows.push_back(f);
+      for (uint32_t next : flows_[f].resources) {
+        if (resource_mark_[next] != epoch_ && Shared(next)) frontier.push_back(next);
+      }
+    }
+  };
+  for (uint32_t r : dirty_resources_) add_users(r);
+  dirty_resources_.clear();
+  while (!frontier.empty()) {
+    const uint32_t r = frontier.back();
+    frontier.pop_back();
+    if (resource_mark_[r] == epoch_) continue;
+    resource_mark_[r] = epoch_;
+    used.push_back(r);
+    add_users(r);
+  }
+  if (flows.empty()) return;
+  std::sort(flows.begin(), flows.end());
 
   // Progressive filling: raise every unfrozen flow's rate together; when a resource runs out of
   // capacity (or a flow reaches its peak), freeze the flows it limits at the current level. A flow uses
-  // weight x rate of each resource's capacity. Flows are named by their position in active_ (ascending
-  // id), so every tie breaks the same way.
-  scratch_capacity_.resize(resources_.size());
-  scratch_weight_.resize(resources_.size());
-  scratch_users_.resize(resources_.size());
-  std::vector<uint32_t> used;
-  for (size_t i = 0; i < active_.size(); ++i) {
-    const Flow& flow = flows_[active_[i]];
+  // weight x rate of each resource's capacity. Flows are named by their position in `flows`.
+  for (uint32_t r : used) {
+    scratch_capacity_[r] = resources_[r].capacity;
+    scratch_weight_[r] = 0;
+  }
+  for (size_t i = 0; i < flows.size(); ++i) {
+    const Flow& flow = flows_[flows[i]];
     for (size_t k = 0; k < flow.resources.size(); ++k) {
       const uint32_t r = flow.resources[k];
-      if (scratch_users_[r].empty()) {
-        used.push_back(r);
-        scratch_capacity_[r] = resources_[r].capacity;
-        scratch_weight_[r] = 0;
-      }
+      if (resource_mark_[r] != epoch_) continue;  // not a constraint
       scratch_users_[r].push_back(static_cast<uint32_t>(i));
       scratch_weight_[r] += flow.weights[k];
     }
   }
-  std::sort(used.begin(), used.end());
-  std::vector<char> frozen(active_.size(), 0);
-  size_t left = active_.size();
+  // Each flow's own cap: its packet peak and the resources only it uses.
+  std::vector<double> cap(flows.size());
+  for (size_t i = 0; i < flows.size(); ++i) {
+    const Flow& flow = flows_[flows[i]];
+    cap[i] = flow.peak;
+    for (size_t k = 0; k < flow.resources.size(); ++k) {
+      const uint32_t r = flow.resources[k];
+      if (users_[r].size() == 1) cap[i] = std::min(cap[i], resources_[r].capacity / flow.weights[k]);
+    }
+  }
+  std::vector<char> frozen(flows.size(), 0);
+  size_t left = flows.size();
   const auto freeze = [&](uint32_t i, double rate) {
-    Flow& flow = flows_[active_[i]];
+    Flow& flow = flows_[flows[i]];
     frozen[i] = 1;
     flow.rate = std::max(rate, kMinRate);
     for (size_t k = 0; k < flow.resources.size(); ++k) {
@@ -249,8 +324,8 @@ void NocModel::ComputeRates() {
   };
   while (left > 0) {
     double level = kInfinity;
-    for (size_t i = 0; i < active_.size(); ++i) {
-      if (!frozen[i]) level = std::min(level, flows_[active_[i]].peak);
+    for (size_t i = 0; i < flows.size(); ++i) {
+      if (!frozen[i]) level = std::min(level, cap[i]);
     }
     std::optional<uint32_t> bottleneck;
     for (uint32_t r : used) {
@@ -263,17 +338,12 @@ void NocModel::ComputeRates() {
         if (!frozen[i]) freeze(i, level);
       }
     } else {
-      for (uint32_t i = 0; i < active_.size(); ++i) {
-        if (!frozen[i] && flows_[active_[i]].peak <= level) freeze(i, flows_[active_[i]].peak);
+      for (uint32_t i = 0; i < flows.size(); ++i) {
+        if (!frozen[i] && cap[i] <= level) freeze(i, cap[i]);
       }
     }
   }
-  for (uint32_t f : active_) {
-    const Flow& flow = flows_[f];
-    for (size_t k = 0; k < flow.resources.size(); ++k) resources_[flow.resources[k]].load += flow.rate * flow.weights[k];
-  }
   for (uint32_t r : used) scratch_users_[r].clear();
-  loaded_ = std::move(used);
 }
 
 void NocModel::Progress(double dt) {
@@ -284,13 +354,13 @@ void NocModel::Progress(double dt) {
     flow.remaining -= moved;
     for (size_t k = 0; k < flow.resources.size(); ++k) resources_[flow.resources[k]].usage.bytes += moved * flow.weights[k];
   }
-  for (uint32_t r : loaded_) resources_[r].usage.busy_cycles += dt;
+  for (uint32_t r : busy_) resources_[r].usage.busy_cycles += dt;
   now_ += dt;
 }
 
 bool NocModel::ProcessNextEvent(double limit) {
   AdmitReady();
-  if (rates_dirty_) ComputeRates();
+  if (!dirty_resources_.empty()) ComputeRates();
   double next = pending_.empty() ? kInfinity : pending_.top().first;
   for (uint32_t f : active_) next = std::min(next, now_ + flows_[f].remaining / flows_[f].rate);
   if (next == kInfinity || next > limit) return false;
@@ -312,7 +382,7 @@ bool NocModel::ProcessNextEvent(double limit) {
     Transfer& transfer = transfers_[flow.transfer];
     --transfer.packets_left;
     transfer.finish = std::max(transfer.finish, now_);
-    rates_dirty_ = true;
+    Retire(f);
   }
   active_ = std::move(still_active);
   std::sort(freed_groups.begin(), freed_groups.end());
@@ -325,7 +395,7 @@ void NocModel::AdvanceTo(double cycle) {
   while (ProcessNextEvent(cycle)) {
   }
   if (cycle > now_) {
-    if (rates_dirty_) ComputeRates();
+    if (!dirty_resources_.empty()) ComputeRates();
     Progress(cycle - now_);
     now_ = cycle;
   }
@@ -339,7 +409,7 @@ std::optional<double> NocModel::NextEventCycle() const {
   for (uint32_t f : active_) {
     if (flows_[f].rate > 0) next = std::min(next, now_ + flows_[f].remaining / flows_[f].rate);
   }
-  if (rates_dirty_ && !active_.empty()) next = std::min(next, now_);  // rates change now
+  if (!dirty_resources_.empty() && !active_.empty()) next = std::min(next, now_);  // rates change now
   if (next == kInfinity) return std::nullopt;
   return next;
 }

@@ -87,7 +87,6 @@ class NocModel {
   enum class VcClass : uint8_t { Response, UnicastWrite, Multicast };
   struct Resource {
     double capacity = 0;
-    double load = 0;  // sum of the current rates through it
     ResourceUsage usage;
   };
   struct Flow {  // one packet
@@ -120,6 +119,8 @@ class NocModel {
 
   void AdmitReady();
   void StartWaiting(uint32_t group);
+  void Retire(uint32_t flow);  // a finished flow leaves its resources
+  bool Shared(uint32_t resource) const;  // a constraint coupling several flows
   void ComputeRates();
   bool ProcessNextEvent(double limit);  // false when no event is due at or before `limit`
   void Progress(double dt);
@@ -135,9 +136,20 @@ class NocModel {
   // Flows not yet ready, earliest first (ties by flow id).
   std::priority_queue<std::pair<double, uint32_t>, std::vector<std::pair<double, uint32_t>>, std::greater<>> pending_;
   std::vector<uint32_t> active_;  // flows streaming now, ascending id
-  std::vector<uint32_t> loaded_;  // resources with load > 0
-  bool rates_dirty_ = false;
-  // ComputeRates' working arrays, indexed by resource; kept to avoid reallocating per event.
+  // Per resource, the active flows through it (a flow may appear once per use).
+  std::vector<std::vector<uint32_t>> users_;
+  std::vector<double> demand_;  // per resource, sum over its active flows of weight x peak rate
+  // Resources with at least one active flow, and each resource's position in that list (for O(1) removal).
+  static constexpr uint32_t kNotBusy = 0xFFFFFFFFu;
+  std::vector<uint32_t> busy_;
+  std::vector<uint32_t> busy_position_;
+  // Resources of flows that started or ended since rates were last computed: rates must be recomputed
+  // for the flows connected to them.
+  std::vector<uint32_t> dirty_resources_;
+  // ComputeRates' working arrays, indexed by resource or flow; kept to avoid reallocating per event.
+  uint32_t epoch_ = 0;
+  std::vector<uint32_t> resource_mark_;
+  std::vector<uint32_t> flow_mark_;
   std::vector<double> scratch_capacity_;
   std::vector<double> scratch_weight_;  // summed weights of the unfrozen flows
   std::vector<std::vector<uint32_t>> scratch_users_;

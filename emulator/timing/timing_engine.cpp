@@ -250,16 +250,17 @@ bool Engine::TryUnblock(Context& c) {
     }
     case Block::ReadBarrier:
     case Block::WriteBarrier: {
-      // Landed transfers leave the list as they are found, so a long barrier is not rescanned per event.
+      // Landed transfers leave the front of the list as they are found; the first one still in flight
+      // ends the check, so a long barrier costs O(1) per NoC event rather than a rescan of the list.
       std::vector<TransferId>& ids = c.block == Block::ReadBarrier ? c.reads : c.writes;
-      size_t kept = 0;
-      for (TransferId id : ids) {
-        const auto done = noc_.CompletionCycle(id);
-        if (done) c.barrier_last = std::max(c.barrier_last, static_cast<double>(*done));
-        else ids[kept++] = id;
+      size_t landed = 0;
+      for (; landed < ids.size(); ++landed) {
+        const auto done = noc_.CompletionCycle(ids[landed]);
+        if (!done) break;
+        c.barrier_last = std::max(c.barrier_last, static_cast<double>(*done));
       }
-      ids.resize(kept);
-      if (kept != 0) return false;
+      ids.erase(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(landed));
+      if (!ids.empty()) return false;
       Stall(c, perf::Activity::NocBarrier, c.barrier_last);
       c.barrier_last = 0;
       break;
