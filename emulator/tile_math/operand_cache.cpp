@@ -11,7 +11,7 @@ namespace tilesim::emu::tile {
 // prepared into, so slots never used cost nothing.
 void PreparedOperandCache::Allocate() {
   constexpr uint32_t kSlots = kLeftSlots + kRightSlots;
-  storage_ = ScratchBlock(sizeof(PreparedOperand) * kSlots, ScratchUse::Sparse);
+  storage_ = ScratchBlock(sizeof(PreparedOperand) * kSlots);
   auto* operands = static_cast<PreparedOperand*>(storage_.data());
   Side& left = sides_[static_cast<int>(MatmulSide::Left)];
   Side& right = sides_[static_cast<int>(MatmulSide::Right)];

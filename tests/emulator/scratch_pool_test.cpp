@@ -15,7 +15,7 @@ namespace tilesim::emu::tile {
 namespace {
 
 TEST(ScratchPool, BlocksArePageAlignedWholePages) {
-  ScratchBlock block(5000, ScratchUse::Dense);
+  ScratchBlock block(5000);
   EXPECT_EQ(block.size(), 8192u);
   EXPECT_EQ(reinterpret_cast<uintptr_t>(block.data()) % 4096, 0u);
   std::memset(block.data(), 0xab, block.size());  // writable to its end
@@ -24,7 +24,7 @@ TEST(ScratchPool, BlocksArePageAlignedWholePages) {
 TEST(ScratchPool, LiveBlocksDoNotOverlap) {
   std::vector<ScratchBlock> blocks;
   for (uint32_t i = 0; i < 64; ++i) {
-    blocks.emplace_back(4096 * (1 + i % 5), i % 2 ? ScratchUse::Dense : ScratchUse::Sparse);
+    blocks.emplace_back(4096 * (1 + i % 5));
     std::memset(blocks.back().data(), static_cast<int>(i), blocks.back().size());
   }
   for (uint32_t i = 0; i < blocks.size(); ++i) {
@@ -39,15 +39,15 @@ TEST(ScratchPool, AReleasedBlockIsReusedForTheSameSize) {
 #endif
   void* first;
   {
-    ScratchBlock block(3 * 4096 + 1, ScratchUse::Sparse);
+    ScratchBlock block(3 * 4096 + 1);
     first = block.data();
   }
-  ScratchBlock again(4 * 4096, ScratchUse::Sparse);
+  ScratchBlock again(4 * 4096);
   EXPECT_EQ(again.data(), first);
 }
 
 TEST(ScratchPool, MovingABlockMovesOwnership) {
-  ScratchBlock a(4096, ScratchUse::Dense);
+  ScratchBlock a(4096);
   void* data = a.data();
   ScratchBlock b(std::move(a));
   EXPECT_EQ(b.data(), data);
@@ -61,7 +61,7 @@ TEST(ScratchPool, MovingABlockMovesOwnership) {
 TEST(ScratchPool, ThreadsTakeAndGiveConcurrently) {
   auto churn = [](uint8_t mark) {
     for (int i = 0; i < 200; ++i) {
-      ScratchBlock block(8192, ScratchUse::Sparse);
+      ScratchBlock block(8192);
       auto* bytes = static_cast<uint8_t*>(block.data());
       bytes[0] = mark;
       bytes[8191] = mark;
