@@ -79,6 +79,14 @@ class Engine {
     result_.clock_ghz = params_.shape.clock_ghz;
     result_.grid_x = log.device.grid_x;
     result_.grid_y = log.device.grid_y;
+    result_.noc_x = log.device.noc_size_x;
+    result_.noc_y = log.device.noc_size_y;
+    for (uint32_t cy = 0; cy < log.device.grid_y; ++cy) {
+      for (uint32_t cx = 0; cx < log.device.grid_x; ++cx) {
+        result_.noc_tiles.push_back({log.device.worker_noc_x[cx], log.device.worker_noc_y[cy], false, cx, cy});
+      }
+    }
+    for (const NocCoord& bank : log.device.dram_bank_noc) result_.noc_tiles.push_back({bank.x, bank.y, true, 0, 0});
     cbs_.resize(size_t{log.device.grid_x} * log.device.grid_y * 32);
     for (const CoreResources& r : log.cores) {
       const uint32_t core = CoreIndex(r.core);

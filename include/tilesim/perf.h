@@ -72,10 +72,19 @@ struct LinkLoad {
   double utilisation = 0;  // bytes / (link bandwidth x total cycles)
 };
 
+// A tile of the NoC grid that the report draws: a worker (with its logical coordinates) or a DRAM bank.
+struct NocTile {
+  uint32_t x = 0, y = 0;  // NoC coordinates
+  bool dram = false;      // a DRAM bank's endpoint; otherwise a worker
+  uint32_t core_x = 0, core_y = 0;  // logical worker coordinates (workers)
+};
+
 struct PerfResult {
   std::string device;             // profile name
   double clock_ghz = 1;
   uint32_t grid_x = 0, grid_y = 0;
+  uint32_t noc_x = 0, noc_y = 0;  // the NoC grid's size, and its worker and DRAM tiles
+  std::vector<NocTile> noc_tiles;
   uint64_t cycles = 0;
   double microseconds = 0;
   double fpu_ideal_cycles = 0;    // sum over compute kernels of tile ops x profile cycles per tile
