@@ -21,8 +21,14 @@ step("cmake --install" ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix
 if(NOT EXISTS ${prefix}/include/tilesim/host.h OR NOT EXISTS ${prefix}/bin/tilesim)
   message(FATAL_ERROR "install test: the prefix lacks include/tilesim/host.h or bin/tilesim")
 endif()
+# The installed package imposes none of our build flags; a sanitizer build's libraries still need the
+# sanitizer runtime, which a real consumer of such a build would link too.
+set(consumer_flags "")
+if(SANITIZE)
+  set(consumer_flags "-DCMAKE_CXX_FLAGS=-fsanitize=${SANITIZE}" "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=${SANITIZE}")
+endif()
 step("configure the consumer" ${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${WORK_DIR}/build -DCMAKE_BUILD_TYPE=Release
-     -DCMAKE_PREFIX_PATH=${prefix})
+     -DCMAKE_PREFIX_PATH=${prefix} ${consumer_flags})
 step("build the consumer" ${CMAKE_COMMAND} --build ${WORK_DIR}/build)
 step("run the consumer" ${WORK_DIR}/build/consumer)
 step("run the installed CLI" ${prefix}/bin/tilesim --version)
