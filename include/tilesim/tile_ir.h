@@ -60,14 +60,18 @@ struct IndexVar { VarId var; };
 struct IndexBinary { IndexOp op; Index lhs, rhs; };
 // A value-returning device intrinsic (get_arg_val, get_read_ptr, get_noc_addr...): only in lowered kernels.
 struct IndexCall { bc::Intrinsic intrinsic; std::vector<Index> args; };
+// A per-core runtime argument by name ("start_id", "in0_mcast_sender_x"...), from GridToCoreGrid on;
+// FinalizePersistentSignatureTT numbers them per kernel and turns them into get_arg_val calls.
+struct IndexArg { std::string name; };
 struct IndexNode {
   SourceLocation location;
-  std::variant<IndexConst, IndexVar, IndexBinary, IndexCall> node;
+  std::variant<IndexConst, IndexVar, IndexBinary, IndexCall, IndexArg> node;
 };
 Index MakeIndexConst(int64_t value, SourceLocation loc = {});
 Index MakeIndexVar(VarId var, SourceLocation loc = {});
 Index MakeIndexBinary(IndexOp op, Index lhs, Index rhs, SourceLocation loc = {});
 Index MakeIndexCall(bc::Intrinsic intrinsic, std::vector<Index> args, SourceLocation loc = {});
+Index MakeIndexArg(std::string name, SourceLocation loc = {});
 
 // ---- Buffers ----
 // Global: a kernel parameter (a DRAM tensor). Shared: T.alloc_shared (L1, becomes a circular buffer).
@@ -169,6 +173,41 @@ struct ParallelStmt {                                          // for i, j in T.
 struct StoreStmt { BufferId buffer; std::vector<Index> indices; Value value; };  // C_local[i, j] = value
 struct SeqStmt { std::vector<Stmt> stmts; };
 
+// TT tile operations (LowerTTTileIntrinsics on): circular-buffer hand-offs still implicit in regions.
+enum class CBAccess : uint8_t { Produce, Consume };
+struct CBRegionStmt {              // Produce: cb_reserve_back(cb, pages) body cb_push_back(cb, pages);
+  int32_t cb = -1;                 // Consume: cb_wait_front(cb, pages) body cb_pop_front(cb, pages)
+  Index pages;                     // (LowerCBIntrinsics makes the calls explicit)
+  CBAccess access = CBAccess::Produce;
+  Stmt body;
+};
+struct TileReadStmt {              // DRAM tile (tile_row, tile_col) of `tensor` -> page `slot` of the region's cb;
+  BufferId tensor;                 // a tile outside the tensor reads as zeros
+  Index tile_row, tile_col;
+  int32_t cb = -1;
+  Index slot;
+};
+struct TileWriteStmt {             // page `slot` of cb -> DRAM tile (tile_row, tile_col); outside: skipped
+  int32_t cb = -1;
+  Index slot;
+  BufferId tensor;
+  Index tile_row, tile_col;
+};
+// The reader of one core reads a block of `pages` into cb (sender_body: TileReads) and multicasts it to the
+// other cores of its row (Row) or column (Col); those receive it. The sender is the core at column 0 (Row) or
+// row 0 (Col) of the partition. LowerCBIntrinsics expands the semaphore hand-shake.
+enum class McastAxis : uint8_t { Row, Col };
+struct McastRegionStmt {
+  int32_t cb = -1;
+  Index pages;
+  McastAxis axis = McastAxis::Row;
+  Stmt sender_body;
+};
+struct DstRegionStmt {             // InsertDSTManagementTT: tile_regs_acquire; math; tile_regs_commit;
+  Stmt math;                       // tile_regs_wait; pack; tile_regs_release
+  Stmt pack;
+};
+
 // What the passes lower the tile-level statements to: scalar code and device intrinsics, per role.
 struct LetStmt { VarId var; Index value; Stmt body; };          // var = value within body
 struct CallStmt { bc::Intrinsic intrinsic; std::vector<Index> args; };  // a void device intrinsic call
@@ -176,7 +215,7 @@ struct CallStmt { bc::Intrinsic intrinsic; std::vector<Index> args; };  // a voi
 struct StmtNode {
   SourceLocation location;
   std::variant<KernelStmt, AllocStmt, CopyStmt, GemmStmt, FillStmt, ForStmt, ParallelStmt, StoreStmt, SeqStmt,
-               LetStmt, CallStmt>
+               CBRegionStmt, TileReadStmt, TileWriteStmt, McastRegionStmt, DstRegionStmt, LetStmt, CallStmt>
       node;
 };
 Stmt MakeStmt(decltype(StmtNode::node) node, SourceLocation loc = {});

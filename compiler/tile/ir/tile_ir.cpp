@@ -86,6 +86,8 @@ Index MakeIndexCall(bc::Intrinsic intrinsic, std::vector<Index> args, SourceLoca
   return Make<IndexNode>(IndexCall{intrinsic, std::move(args)}, loc);
 }
 
+Index MakeIndexArg(std::string name, SourceLocation loc) { return Make<IndexNode>(IndexArg{std::move(name)}, loc); }
+
 Value MakeValueConst(double value, SourceLocation loc) { return Make<ValueNode>(ValueConst{value}, loc); }
 Value MakeValueLoad(BufferId buffer, std::vector<Index> indices, SourceLocation loc) {
   for (const Index& index : indices) Require(index != nullptr, "null index of a load");
