@@ -49,9 +49,10 @@ struct VarId {
   friend auto operator<=>(VarId, VarId) = default;
 };
 
-// Python's integer semantics: FloorDiv and FloorMod round towards minus infinity (// and %).
-enum class IndexOp : uint8_t { Add, Sub, Mul, FloorDiv, FloorMod, Min, Max };
-std::string_view ToString(IndexOp op);  // "+", "-", "*", "//", "%", "min", "max"
+// Python's integer semantics: FloorDiv and FloorMod round towards minus infinity (// and %). The comparisons
+// give 0 or 1; BitAnd, Lt and Ne appear only in lowered kernels (bounds checks, TensorAccessorArgs bits).
+enum class IndexOp : uint8_t { Add, Sub, Mul, FloorDiv, FloorMod, Min, Max, BitAnd, Lt, Ne };
+std::string_view ToString(IndexOp op);  // "+", "-", "*", "//", "%", "min", "max", "&", "<", "!="
 
 struct IndexNode;
 using Index = std::shared_ptr<const IndexNode>;
@@ -63,15 +64,18 @@ struct IndexCall { bc::Intrinsic intrinsic; std::vector<Index> args; };
 // A per-core runtime argument by name ("start_id", "in0_mcast_sender_x"...), from GridToCoreGrid on;
 // FinalizePersistentSignatureTT numbers them per kernel and turns them into get_arg_val calls.
 struct IndexArg { std::string name; };
+// get_compile_time_arg_val(index): only in lowered kernels (ConfigureTensorAccessorTT's accessor args).
+struct IndexCompileTimeArg { uint32_t index; };
 struct IndexNode {
   SourceLocation location;
-  std::variant<IndexConst, IndexVar, IndexBinary, IndexCall, IndexArg> node;
+  std::variant<IndexConst, IndexVar, IndexBinary, IndexCall, IndexArg, IndexCompileTimeArg> node;
 };
 Index MakeIndexConst(int64_t value, SourceLocation loc = {});
 Index MakeIndexVar(VarId var, SourceLocation loc = {});
 Index MakeIndexBinary(IndexOp op, Index lhs, Index rhs, SourceLocation loc = {});
 Index MakeIndexCall(bc::Intrinsic intrinsic, std::vector<Index> args, SourceLocation loc = {});
 Index MakeIndexArg(std::string name, SourceLocation loc = {});
+Index MakeIndexCompileTimeArg(uint32_t index, SourceLocation loc = {});
 
 // ---- Buffers ----
 // Global: a kernel parameter (a DRAM tensor). Shared: T.alloc_shared (L1, becomes a circular buffer).
@@ -210,12 +214,13 @@ struct DstRegionStmt {             // InsertDSTManagementTT: tile_regs_acquire; 
 
 // What the passes lower the tile-level statements to: scalar code and device intrinsics, per role.
 struct LetStmt { VarId var; Index value; Stmt body; };          // var = value within body
+struct IfStmt { Index cond; Stmt then_body; Stmt else_body; };  // cond != 0; else_body may be null
 struct CallStmt { bc::Intrinsic intrinsic; std::vector<Index> args; };  // a void device intrinsic call
 
 struct StmtNode {
   SourceLocation location;
   std::variant<KernelStmt, AllocStmt, CopyStmt, GemmStmt, FillStmt, ForStmt, ParallelStmt, StoreStmt, SeqStmt,
-               CBRegionStmt, TileReadStmt, TileWriteStmt, McastRegionStmt, DstRegionStmt, LetStmt, CallStmt>
+               CBRegionStmt, TileReadStmt, TileWriteStmt, McastRegionStmt, DstRegionStmt, LetStmt, IfStmt, CallStmt>
       node;
 };
 Stmt MakeStmt(decltype(StmtNode::node) node, SourceLocation loc = {});
@@ -233,6 +238,7 @@ struct DeviceKernel {
   Stmt body;
   std::vector<std::string> runtime_arg_names;  // get_arg_val(i)'s meaning, FinalizePersistentSignatureTT
   std::vector<uint32_t> compile_time_args;     // ConfigureTensorAccessorTT
+  std::map<uint32_t, uint32_t> accessor_offsets;  // tensor (BufferId index) -> its TensorAccessorArgs' first arg
 };
 
 struct PrimFunc {

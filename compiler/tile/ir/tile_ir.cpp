@@ -26,6 +26,9 @@ std::string_view ToString(IndexOp op) {
     case IndexOp::FloorMod: return "%";
     case IndexOp::Min: return "min";
     case IndexOp::Max: return "max";
+    case IndexOp::BitAnd: return "&";
+    case IndexOp::Lt: return "<";
+    case IndexOp::Ne: return "!=";
   }
   return "<op?>";
 }
@@ -87,6 +90,10 @@ Index MakeIndexCall(bc::Intrinsic intrinsic, std::vector<Index> args, SourceLoca
 }
 
 Index MakeIndexArg(std::string name, SourceLocation loc) { return Make<IndexNode>(IndexArg{std::move(name)}, loc); }
+
+Index MakeIndexCompileTimeArg(uint32_t index, SourceLocation loc) {
+  return Make<IndexNode>(IndexCompileTimeArg{index}, loc);
+}
 
 Value MakeValueConst(double value, SourceLocation loc) { return Make<ValueNode>(ValueConst{value}, loc); }
 Value MakeValueLoad(BufferId buffer, std::vector<Index> indices, SourceLocation loc) {
