@@ -231,6 +231,24 @@ struct VarInfo {
   SourceLocation location;
 };
 
+// How the kernel grid is spread over the cores (LayoutAwareWorkPartitionTT).
+struct TTPartition {
+  enum class Mode : uint8_t {
+    Contiguous,  // the grid's blocks in row-major order (by, then bx), a contiguous range per core (start, count)
+    Blocks2D,    // cores (x, y) of a cores_x x cores_y rectangle take blocks_per_core_x x blocks_per_core_y
+  };             // neighbouring blocks: bx in [x * bpc_x, ...), by in [y * bpc_y, ...)
+  Mode mode = Mode::Contiguous;
+  uint32_t grid_x = 1;             // the kernel grid: bx extent, by extent
+  uint32_t grid_y = 1;
+  uint32_t cores_x = 1;            // the participating cores, from logical (0, 0)
+  uint32_t cores_y = 1;
+  uint32_t num_cores = 1;          // Contiguous: cores in row-major order over cores_x columns
+  uint32_t blocks_per_core_x = 1;  // Blocks2D
+  uint32_t blocks_per_core_y = 1;
+  std::map<uint32_t, McastAxis> multicast;  // shared buffer (index) -> the axis its T.copy is multicast along
+  std::vector<VarId> block_vars;            // T.Kernel's bx (and by): their ranges are the grid's
+};
+
 // One kernel of the split program (SplitDeviceKernel on): its role and body, in the same IR.
 struct DeviceKernel {
   std::string name;                          // "reader", "compute", "writer"
@@ -249,6 +267,7 @@ struct PrimFunc {
   std::vector<VarInfo> vars;
   Stmt body;                                 // usually a KernelStmt; empty once split into `kernels`
   std::vector<DeviceKernel> kernels;         // SplitDeviceKernel on: reader, compute, writer
+  std::optional<TTPartition> partition;      // LayoutAwareWorkPartitionTT on
   std::map<std::string, int64_t> constants;  // every integer bound while parsing (M, block_M, ...), for printing
   // Facts the passes attach, named as the TileLang TT pipeline names them ("tt.partition_mode", ...).
   std::map<std::string, std::string> attrs;
