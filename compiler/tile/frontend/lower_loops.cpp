@@ -1,0 +1,176 @@
+// The binder: loops (T.Pipelined, T.serial, T.unroll, range, T.Parallel), element-wise stores and local
+// names inside a kernel.
+#include "compiler/tile/frontend/binder.h"
+#include "tilesim/compiler.h"
+
+namespace tilesim::tile::frontend {
+
+tir::Stmt Binder::LowerFor(const Stmt& loop) {
+  const Expr& range = *loop.value;
+  std::optional<std::string> name = range.kind == Expr::Kind::Call ? LanguageMember(*range.base) : std::nullopt;
+  if (!name && range.kind == Expr::Kind::Call) name = Builtin(*range.base);
+  if (name && *name == "Parallel") return LowerParallel(loop, range);
+  if (!name || (*name != "Pipelined" && *name != "serial" && *name != "unroll" && *name != "range")) {
+    Fail(range.location, "unsupported loop: for ... in " + Unparse(range) +
+                             " (use T.Pipelined, T.serial, T.unroll, range or T.Parallel)");
+  }
+  if (in_parallel_) Fail(loop.location, "unsupported: a loop inside T.Parallel");
+  const std::string callee = *name == "range" ? "range" : "T." + *name;
+  if (loop.targets.size() != 1) Fail(loop.target_locations[0], callee + " binds one loop variable");
+  if (range.items.empty()) Fail(range.location, callee + " needs the number of iterations");
+  if (range.items.size() > 3) Fail(range.location, callee + " takes at most 3 positional arguments");
+  tir::ForKind kind = *name == "Pipelined" ? tir::ForKind::Pipelined
+                      : *name == "unroll" ? tir::ForKind::Unrolled : tir::ForKind::Serial;
+  int64_t num_stages = 1;
+  for (const Keyword& keyword : range.keywords) {
+    if (*name == "Pipelined" && keyword.name == "num_stages") {
+      num_stages = EvaluateInt(*keyword.value, "num_stages");
+      if (num_stages < 0 || num_stages > 64) Fail(keyword.location, "num_stages must be in 0..64, not " + std::to_string(num_stages));
+      num_stages = std::max<int64_t>(num_stages, 1);  // 0 is TileLang's "not pipelined": one buffer
+    } else if (*name == "Pipelined" && (keyword.name == "order" || keyword.name == "stage" || keyword.name == "group" ||
+                                        keyword.name == "sync")) {
+      // GPU software-pipelining schedules: the TT pipeline decides its own.
+    } else if (keyword.name == "stop") {
+      Fail(keyword.location, "write " + callee + "(start, stop) positionally");
+    } else {
+      Fail(keyword.location, callee + " has no argument named " + keyword.name);
+    }
+  }
+  const SourceLocation at = range.location;
+  tir::Index start = tir::MakeIndexConst(0, at);
+  tir::Index extent;
+  int64_t step = 1;
+  if (range.items.size() == 1) {
+    extent = LowerIndex(*range.items[0]);
+  } else {
+    start = LowerIndex(*range.items[0]);
+    tir::Index stop = LowerIndex(*range.items[1]);
+    if (range.items.size() == 3) {
+      step = EvaluateInt(*range.items[2], "the loop step");
+      if (step <= 0) Fail(range.items[2]->location, "the loop step must be positive, not " + std::to_string(step));
+    }
+    // ceil((stop - start) / step) iterations.
+    tir::Index span = FoldBinary(tir::IndexOp::Sub, stop, start, at);
+    extent = FoldBinary(tir::IndexOp::FloorDiv, FoldBinary(tir::IndexOp::Add, span, tir::MakeIndexConst(step - 1, at), at),
+                        tir::MakeIndexConst(step, at), at);
+  }
+  if (const auto* count = std::get_if<tir::IndexConst>(&extent->node); count && count->value < 0) {
+    Fail(at, callee + " has a negative number of iterations (" + std::to_string(count->value) + ")");
+  }
+  tir::ForStmt for_stmt;
+  for_stmt.kind = kind;
+  for_stmt.num_stages = static_cast<uint32_t>(kind == tir::ForKind::Pipelined ? num_stages : 1);
+  for_stmt.var = NewVar(loop.targets[0], loop.target_locations[0]);
+  for_stmt.extent = std::move(extent);
+  PushScope();
+  // The IR's loops count from 0 by 1; a start or step makes the user's name an alias of start + var * step.
+  const auto* start_const = std::get_if<tir::IndexConst>(&start->node);
+  if (start_const && start_const->value == 0 && step == 1) {
+    Define(loop.targets[0], IndexVarName{for_stmt.var}, loop.target_locations[0]);
+  } else {
+    tir::Index scaled = FoldBinary(tir::IndexOp::Mul, tir::MakeIndexVar(for_stmt.var, at), tir::MakeIndexConst(step, at), at);
+    Define(loop.targets[0], IndexAlias{FoldBinary(tir::IndexOp::Add, start, scaled, at)}, loop.target_locations[0]);
+  }
+  for_stmt.body = LowerBlock(loop.body);
+  PopScope();
+  return tir::MakeStmt(std::move(for_stmt), loop.location);
+}
+
+tir::Stmt Binder::LowerParallel(const Stmt& loop, const Expr& call) {
+  if (in_parallel_) Fail(loop.location, "unsupported: T.Parallel inside T.Parallel");
+  if (call.items.empty() || call.items.size() > 2) {
+    Fail(call.location, "T.Parallel with " + std::to_string(call.items.size()) + " extents: 1 or 2 are supported");
+  }
+  for (const Keyword& keyword : call.keywords) {
+    if (keyword.name != "coalesced_width" && keyword.name != "loop_layout") {
+      Fail(keyword.location, "T.Parallel has no argument named " + keyword.name);
+    }
+  }
+  if (loop.targets.size() != call.items.size()) {
+    Fail(loop.target_locations[0], "T.Parallel has " + std::to_string(call.items.size()) + " extent(s) but " +
+                                       std::to_string(loop.targets.size()) + " loop variable(s)");
+  }
+  tir::ParallelStmt parallel;
+  for (const ExprPtr& item : call.items) {
+    const int64_t extent = EvaluateInt(*item, "T.Parallel extent");
+    if (extent <= 0) Fail(item->location, "T.Parallel extent must be positive, but it is " + std::to_string(extent));
+    parallel.extents.push_back(extent);
+  }
+  PushScope();
+  for (size_t i = 0; i < loop.targets.size(); ++i) {
+    parallel.vars.push_back(NewVar(loop.targets[i], loop.target_locations[i]));
+    Define(loop.targets[i], IndexVarName{parallel.vars.back()}, loop.target_locations[i]);
+  }
+  in_parallel_ = true;
+  parallel.body = LowerParallelBody(loop.body);
+  in_parallel_ = false;
+  PopScope();
+  return tir::MakeStmt(std::move(parallel), loop.location);
+}
+
+tir::Stmt Binder::LowerParallelBody(const Block& body) {
+  tir::SeqStmt seq;
+  for (const StmtPtr& stmt : body) {
+    const bool docstring = stmt->kind == Stmt::Kind::Expr && stmt->value->kind == Expr::Kind::String;
+    if (stmt->kind == Stmt::Kind::Pass || docstring) continue;
+    const bool store = (stmt->kind == Stmt::Kind::Assign || stmt->kind == Stmt::Kind::AugAssign) &&
+                       stmt->target->kind == Expr::Kind::Subscript;
+    if (store) {
+      seq.stmts.push_back(LowerStore(*stmt));
+    } else if (stmt->kind == Stmt::Kind::Assign && stmt->target->kind == Expr::Kind::Name) {
+      Define(stmt->target->text, ValueAlias{LowerValue(*stmt->value)}, stmt->location);  // v = C_local[i, j] * 2
+    } else if (stmt->kind == Stmt::Kind::For) {
+      Fail(stmt->location, "unsupported: a loop inside T.Parallel");
+    } else {
+      Fail(stmt->location, "only element-wise stores (X[i, j] = ...) are allowed under T.Parallel");
+    }
+  }
+  return tir::MakeStmt(std::move(seq), body.empty() ? SourceLocation{} : body.front()->location);
+}
+
+tir::Stmt Binder::LowerStore(const Stmt& stmt) {
+  if (!in_parallel_) Fail(stmt.location, "unsupported: an element store outside T.Parallel");
+  const Expr& target = *stmt.target;
+  const tir::BufferId id = BufferOperand(*target.base, "a store");
+  const tir::Buffer& stored = buffer(id);
+  if (target.items.size() != stored.shape.size()) {
+    Fail(target.location, stored.name + " has rank " + std::to_string(stored.shape.size()) + " but " +
+                              std::to_string(target.items.size()) + " indices are given");
+  }
+  std::vector<tir::Index> indices;
+  for (const ExprPtr& item : target.items) {
+    if (item->kind == Expr::Kind::Slice) Fail(item->location, "unsupported: a slice as a store index");
+    indices.push_back(LowerIndex(*item));
+  }
+  tir::Value value = LowerValue(*stmt.value);
+  if (stmt.kind == Stmt::Kind::AugAssign) {
+    tir::ValueBinaryOp op;
+    if (stmt.text == "+=") op = tir::ValueBinaryOp::Add;
+    else if (stmt.text == "-=") op = tir::ValueBinaryOp::Sub;
+    else if (stmt.text == "*=") op = tir::ValueBinaryOp::Mul;
+    else if (stmt.text == "/=") op = tir::ValueBinaryOp::Div;
+    else Fail(stmt.location, "unsupported: " + stmt.text + " in an element-wise store");
+    value = tir::MakeValueBinary(op, tir::MakeValueLoad(id, indices, target.location), std::move(value), stmt.location);
+  }
+  if (stored.scope == tir::Scope::Global) func_.buffers[id.index].is_output = true;
+  return tir::MakeStmt(tir::StoreStmt{id, std::move(indices), std::move(value)}, stmt.location);
+}
+
+tir::Stmt Binder::LowerLocalAssign(const Stmt& assign) {
+  const std::string& name = assign.target->text;
+  // A constant (`scale = 0.5`, `tiles = block_K // 32`) or an index expression (`row = by * block_M`).
+  try {
+    ConstValue value = Evaluate(*assign.value);
+    LazyConst constant;
+    constant.value = std::move(value);
+    constant.location = assign.location;
+    Define(name, std::move(constant), assign.location);
+    return nullptr;
+  } catch (const compiler::CompileError&) {
+    // Not a constant: it must be an index expression, whose error is the one worth reporting.
+  }
+  Define(name, IndexAlias{LowerIndex(*assign.value)}, assign.location);
+  return nullptr;
+}
+
+}  // namespace tilesim::tile::frontend
