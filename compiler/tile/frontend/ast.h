@@ -40,6 +40,7 @@ struct Expr {
     Compare,    // items[0] text items[1] (chains nest to the left)
     BoolOp,     // items[0] text items[1]; text = "and" / "or"
     IfElse,     // items = {then, condition, else}
+    Lambda,     // lambda text: items[0]   (text = the parameter list as written)
   };
   Kind kind = Kind::Name;
   SourceLocation location;

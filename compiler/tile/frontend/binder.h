@@ -131,6 +131,8 @@ class Binder {
   bool seen_kernel_ = false;
 };
 
+// Where an expression's text starts (a binary expression's own location is its operator's).
+SourceLocation StartOf(const Expr& expr);
 // Text of an expression for messages ("M / 2", "T.gemm(A_s, B_s, C_l)").
 std::string Unparse(const Expr& expr);
 

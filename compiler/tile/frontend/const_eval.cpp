@@ -41,6 +41,19 @@ std::string ConstValue::Describe() const {
   return "None";
 }
 
+SourceLocation StartOf(const Expr& expr) {
+  switch (expr.kind) {
+    case Expr::Kind::Binary:
+    case Expr::Kind::Compare:
+    case Expr::Kind::BoolOp:
+    case Expr::Kind::IfElse: return StartOf(*expr.items[0]);
+    case Expr::Kind::Attribute:
+    case Expr::Kind::Call:
+    case Expr::Kind::Subscript: return StartOf(*expr.base);
+    default: return expr.location;
+  }
+}
+
 std::string Unparse(const Expr& expr) {
   auto operand = [](const Expr& e) {
     const bool wrap = e.kind == Expr::Kind::Binary || e.kind == Expr::Kind::Compare || e.kind == Expr::Kind::BoolOp ||
@@ -86,6 +99,7 @@ std::string Unparse(const Expr& expr) {
     case Expr::Kind::Compare:
     case Expr::Kind::BoolOp: return operand(*expr.items[0]) + " " + expr.text + " " + operand(*expr.items[1]);
     case Expr::Kind::Unary: return expr.text + (expr.text == "not" ? " " : "") + operand(*expr.items[0]);
+    case Expr::Kind::Lambda: return Wrap("lambda " + expr.text + ": ", Unparse(*expr.items[0]), "");
     case Expr::Kind::IfElse:
       return operand(*expr.items[0]) + " if " + operand(*expr.items[1]) + " else " + operand(*expr.items[2]);
   }
@@ -331,7 +345,7 @@ int64_t Binder::EvaluateInt(const Expr& expr, const std::string& what) {
   if (value.is_int()) return value.as_int();
   std::string message = what + " must be an integer, but " + Unparse(expr) + " is " + value.Describe();
   if (std::holds_alternative<double>(value.value)) message += " (use // for integer division)";
-  Fail(expr.location, message);
+  Fail(StartOf(expr), message);
 }
 
 std::vector<int64_t> Binder::EvaluateShape(const Expr& expr, const std::string& owner) {
@@ -349,7 +363,7 @@ std::vector<int64_t> Binder::EvaluateShape(const Expr& expr, const std::string& 
   for (size_t i = 0; i < dims.size(); ++i) {
     const std::string what = "dimension " + std::to_string(i) + " of " + owner;
     const int64_t extent = EvaluateInt(*dims[i], what);
-    if (extent <= 0) Fail(dims[i]->location, what + " must be positive, but it is " + std::to_string(extent));
+    if (extent <= 0) Fail(StartOf(*dims[i]), what + " must be positive, but it is " + std::to_string(extent));
     shape.push_back(extent);
   }
   return shape;
@@ -358,7 +372,7 @@ std::vector<int64_t> Binder::EvaluateShape(const Expr& expr, const std::string& 
 tir::DType Binder::EvaluateDType(const Expr& expr) {
   ConstValue value = Evaluate(expr);
   const auto* name = std::get_if<std::string>(&value.value);
-  if (name == nullptr) Fail(expr.location, "expected a dtype string such as \"bfloat16\", but " + Unparse(expr) + " is " + value.Describe());
+  if (name == nullptr) Fail(StartOf(expr), "expected a dtype string such as \"bfloat16\", but " + Unparse(expr) + " is " + value.Describe());
   if (*name == "bfloat16") return tir::DType::BFloat16;
   if (*name == "float32" || *name == "float") return tir::DType::Float32;
   Fail(expr.location, "dtype " + *name + " is not emulated (bfloat16, float32)");

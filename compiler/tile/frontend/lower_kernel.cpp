@@ -149,7 +149,7 @@ tir::Stmt Binder::LowerKernelWith(const Stmt& with) {
   tir::KernelStmt kernel;
   for (const ExprPtr& item : call.items) {
     const int64_t extent = EvaluateInt(*item, "grid extent");
-    if (extent <= 0) Fail(item->location, "grid extent must be positive, but it is " + std::to_string(extent));
+    if (extent <= 0) Fail(StartOf(*item), "grid extent must be positive, but it is " + std::to_string(extent));
     kernel.grid.push_back(extent);
   }
   if (!with.targets.empty() && with.targets.size() != kernel.grid.size()) {

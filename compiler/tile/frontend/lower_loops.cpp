@@ -93,7 +93,7 @@ tir::Stmt Binder::LowerParallel(const Stmt& loop, const Expr& call) {
   tir::ParallelStmt parallel;
   for (const ExprPtr& item : call.items) {
     const int64_t extent = EvaluateInt(*item, "T.Parallel extent");
-    if (extent <= 0) Fail(item->location, "T.Parallel extent must be positive, but it is " + std::to_string(extent));
+    if (extent <= 0) Fail(StartOf(*item), "T.Parallel extent must be positive, but it is " + std::to_string(extent));
     parallel.extents.push_back(extent);
   }
   PushScope();

@@ -67,6 +67,12 @@ void ParserCore::ExpectName(std::string_view name) {
   Next();
 }
 
+void ParserCore::ExpectSeparator(std::string_view close) {
+  if (AtOperator(close)) return;
+  if (!AtOperator(",")) Fail(Peek(), "expected ',' or '" + std::string(close) + "' but found " + Describe(Peek()));
+  Next();
+}
+
 ExprPtr ParserCore::ParseExpressionList() {
   ExprPtr first = ParseExpression();
   if (!AtOperator(",")) return first;
@@ -82,7 +88,7 @@ ExprPtr ParserCore::ParseExpressionList() {
 ExprPtr ParserCore::ParseExpression() {
   DepthGuard guard(expr_depth_);
   if (expr_depth_ > kMaxDepth) Fail(Peek(), "expression nested too deeply");
-  if (AtName("lambda")) Fail(Peek(), "unsupported: lambda expressions");
+  if (AtName("lambda")) return ParseLambda();
   ExprPtr value = ParseOr();
   if (!AtName("if")) return value;
   auto conditional = MakeExpr(Expr::Kind::IfElse, Next().location);
@@ -92,6 +98,22 @@ ExprPtr ParserCore::ParseExpression() {
   conditional->items.push_back(std::move(condition));
   conditional->items.push_back(ParseExpression());
   return conditional;
+}
+
+// `lambda i, j: (i, j)` (layout functions handed to GPU hints): parsed so the hint can be ignored; using
+// one as a value is an error where it is used.
+ExprPtr ParserCore::ParseLambda() {
+  auto lambda = MakeExpr(Expr::Kind::Lambda, Next().location);
+  while (!AtOperator(":")) {
+    const Token& param = Expect(TokenKind::Name, "a lambda parameter");
+    lambda->text += (lambda->text.empty() ? "" : ", ");
+    lambda->text += param.text;
+    if (AcceptOperator("=")) ParseExpression();
+    if (!AtOperator(":")) ExpectOperator(",");
+  }
+  Next();  // :
+  lambda->items.push_back(ParseExpression());
+  return lambda;
 }
 
 ExprPtr ParserCore::ParseOr() {
@@ -249,9 +271,12 @@ void ParserCore::ParseCallArguments(Expr& call) {
     } else {
       if (!call.keywords.empty()) Fail(Peek(), "positional argument after keyword argument");
       call.items.push_back(ParseExpression());
-      if (AtName("for")) Fail(Peek(), "unsupported: generator expressions");
+      // `f(x for x in y)`; a `for` on a later line is more likely a missing ')'.
+      if (AtName("for") && Peek().location.line == tokens_[pos_ - 1].location.line) {
+        Fail(Peek(), "unsupported: generator expressions");
+      }
     }
-    if (!AtOperator(")")) ExpectOperator(",");
+    ExpectSeparator(")");
   }
 }
 
@@ -284,7 +309,6 @@ ExprPtr ParserCore::ParseAtom() {
         return value;
       }
       if (token.text == "None") return MakeExpr(Expr::Kind::None, Next().location);
-      if (token.text == "lambda") Fail(token, "unsupported: lambda expressions");
       if (IsKeyword(token.text)) Fail(token, "expected an expression but found the keyword '" + token.text + "'");
       auto name = MakeExpr(Expr::Kind::Name, token.location);
       name->text = Next().text;
@@ -323,7 +347,7 @@ ExprPtr ParserCore::ParseParenthesized(const Token& open) {
   auto tuple = MakeExpr(Expr::Kind::Tuple, open.location);
   tuple->items.push_back(std::move(first));
   while (!AcceptOperator(")")) {
-    ExpectOperator(",");
+    ExpectSeparator(")");
     if (AcceptOperator(")")) break;
     tuple->items.push_back(ParseExpression());
   }
@@ -335,7 +359,7 @@ ExprPtr ParserCore::ParseBracketDisplay(const Token& open) {
   while (!AcceptOperator("]")) {
     list->items.push_back(ParseExpression());
     if (AtName("for")) Fail(Peek(), "unsupported: list comprehensions");
-    if (!AtOperator("]")) ExpectOperator(",");
+    ExpectSeparator("]");
   }
   return list;
 }
@@ -347,7 +371,7 @@ ExprPtr ParserCore::ParseBraceDisplay(const Token& open) {
     if (AtName("for")) Fail(Peek(), "unsupported: comprehensions");
     if (!AcceptOperator(":")) Fail(Peek(), "unsupported: set displays (expected ':' in a dict)");
     dict->items.push_back(ParseExpression());
-    if (!AtOperator("}")) ExpectOperator(",");
+    ExpectSeparator("}");
   }
   return dict;
 }

@@ -18,7 +18,7 @@ constexpr UnsupportedKeyword kUnsupportedStatements[] = {
     {"finally", "try statements"}, {"break", "break statements"},  {"continue", "continue statements"},
     {"assert", "assert statements"}, {"raise", "raise statements"}, {"del", "del statements"},
     {"global", "global statements"}, {"nonlocal", "nonlocal statements"}, {"yield", "yield"},
-    {"async", "async functions"}, {"await", "await"},              {"lambda", "lambda expressions"},
+    {"async", "async functions"}, {"await", "await"},
 };
 
 constexpr std::string_view kAugmentedOperators[] = {"+=", "-=", "*=", "/=", "//=", "%=", "**=",
@@ -191,7 +191,7 @@ StmtPtr ParserCore::ParseFunctionDef(std::vector<ExprPtr> decorators, SourceLoca
     if (AcceptOperator(":")) param.annotation = ParseExpression();
     if (AcceptOperator("=")) param.default_value = ParseExpression();
     stmt->params.push_back(std::move(param));
-    if (!AtOperator(")")) ExpectOperator(",");
+    ExpectSeparator(")");
   }
   if (AcceptOperator("->")) ParseExpression();  // a return annotation means nothing here
   ExpectOperator(":");

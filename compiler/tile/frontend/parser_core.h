@@ -44,6 +44,7 @@ class ParserCore {
   StmtPtr SkipMainGuard();
 
   // ---- Expression levels, loosest first (parse_expr.cpp) ----
+  ExprPtr ParseLambda();
   ExprPtr ParseOr();
   ExprPtr ParseAnd();
   ExprPtr ParseNot();
@@ -87,6 +88,8 @@ class ParserCore {
   const Token& Expect(TokenKind kind, std::string_view what);
   void ExpectOperator(std::string_view op);
   void ExpectName(std::string_view name);
+  // After an item of a bracketed list: ',' (consumed) or the closing bracket (left for the caller).
+  void ExpectSeparator(std::string_view close);
   [[noreturn]] void Fail(const Token& token, const std::string& message) const;
   static std::string Describe(const Token& token);
 

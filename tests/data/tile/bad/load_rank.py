@@ -1,0 +1,15 @@
+# expect: 15:29: A_shared has rank 2 but 1 indices are given
+import tilelang.language as T
+
+M = 256
+N = 256
+K = 128
+
+@T.prim_func
+def kern(A: T.Tensor((M, K), "bfloat16"), B: T.Tensor((K, N), "bfloat16"), C: T.Tensor((M, N), "bfloat16")):
+    with T.Kernel(N // 64, M // 64) as (bx, by):
+        A_shared = T.alloc_shared((64, 32), "bfloat16")
+        B_shared = T.alloc_shared((32, 64), "bfloat16")
+        C_local = T.alloc_fragment((64, 64), "float")
+        for i, j in T.Parallel(64, 64):
+            C_local[i, j] = A_shared[i]

@@ -1,0 +1,14 @@
+# expect: 14:9: unsupported: T.reduce_max
+import tilelang.language as T
+
+M = 256
+N = 256
+K = 128
+
+@T.prim_func
+def kern(A: T.Tensor((M, K), "bfloat16"), B: T.Tensor((K, N), "bfloat16"), C: T.Tensor((M, N), "bfloat16")):
+    with T.Kernel(N // 64, M // 64) as (bx, by):
+        A_shared = T.alloc_shared((64, 32), "bfloat16")
+        B_shared = T.alloc_shared((32, 64), "bfloat16")
+        C_local = T.alloc_fragment((64, 64), "float")
+        T.reduce_max(C_local, A_shared, dim=1)
