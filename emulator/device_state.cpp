@@ -1,7 +1,10 @@
-// Device memories: lazily backed DRAM banks, calloc'ed L1s and the NoC coordinate map (device_state.h).
+// Device memories: lazily backed DRAM banks, committed L1s and the NoC coordinate map (device_state.h).
 #include "emulator/device_state.h"
 
+#include "emulator/dst_register.h"
 #include "emulator/noc_address.h"
+#include "emulator/tile_math/operand_cache.h"
+#include "emulator/tile_math/scratch_pool.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -65,8 +68,6 @@ uint64_t DramBank::BytesBacked() const {
   return owned_.size() * kChunkBytes;
 }
 
-void DeviceState::FreeDeleter::operator()(uint8_t* p) const { std::free(p); }
-
 DeviceState::DeviceState(DeviceConfig finalized_config) : config_(std::move(finalized_config)) {
   // NoC addresses carry 6-bit coordinates (noc_address.h).
   if (config_.noc_size_x > noc::kMaxCoord + 1 || config_.noc_size_y > noc::kMaxCoord + 1) {
@@ -76,15 +77,20 @@ DeviceState::DeviceState(DeviceConfig finalized_config) : config_(std::move(fina
     throw std::invalid_argument("device config: dram_bank_size must be between 1 byte and 64 GiB (36-bit NoC local addresses)");
   }
   const uint32_t cores = num_cores();
+  // Commit every page now, when the device is opened, as the chip's memories exist before any program:
+  // left to first touch, the page faults (~1.5 us each on a virtual machine, and they do not run in
+  // parallel across threads) would land inside the first run, slowing and serialising it. L1 and the
+  // compute scratch come from the scratch pool, so a process that opens many devices (a test suite)
+  // faults the pages in once and afterwards only clears L1.
+  tile::ReserveScratch(config_.l1_size, cores);
   l1_.reserve(cores);
   for (uint32_t i = 0; i < cores; ++i) {
-    auto* bytes = static_cast<uint8_t*>(std::calloc(config_.l1_size, 1));
-    if (bytes == nullptr) throw std::bad_alloc();
-    // Commit the pages now, when the device is opened, as the chip's L1 exists before any program: left
-    // to first touch, the page faults would land inside the first program's run and its timing.
-    std::memset(bytes, 0, config_.l1_size);
-    l1_.emplace_back(bytes);
+    l1_.emplace_back(config_.l1_size);
+    std::memset(l1_.back().data(), 0, config_.l1_size);  // L1 of a new device reads as zero
   }
+  // Every core may run a compute kernel: its DST and prepared-operand scratch, too.
+  tile::ReserveScratch(DstRegister::kStorageBytes, cores);
+  tile::ReserveScratch(tile::PreparedOperandCache::kStorageBytes, cores);
   dram_.reserve(config_.num_dram_banks);
   for (uint32_t b = 0; b < config_.num_dram_banks; ++b) dram_.push_back(std::make_unique<DramBank>(config_.dram_bank_size));
 

@@ -17,7 +17,7 @@ namespace {
 DstRegister::DstRegister(bool fp32_dest)
     : section_tiles_(fp32_dest ? kFp32SectionTiles : kBf16SectionTiles),
       fp32_(fp32_dest),
-      storage_(2 * section_tiles_ * sizeof(tile::Tile)),
+      storage_(kStorageBytes),
       tiles_(static_cast<tile::Tile*>(storage_.data())) {
   std::uninitialized_default_construct_n(tiles_, 2 * section_tiles_);
 }

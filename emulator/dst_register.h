@@ -10,6 +10,7 @@
 // with a message naming the protocol step that is missing.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "emulator/tile_math/scratch_pool.h"
@@ -22,6 +23,10 @@ class DstRegister {
   // Tiles per section: 8 with bf16 DST, 4 with fp32 DST (half of 16 / 8, tt-isa-documentation Dst.md).
   static constexpr uint32_t kBf16SectionTiles = 8;
   static constexpr uint32_t kFp32SectionTiles = 4;
+
+  // Scratch every DST takes, whatever its format: one size, so a device can reserve it for its cores
+  // before a program runs (tile::ReserveScratch); an fp32 DST leaves the second half of it untouched.
+  static constexpr size_t kStorageBytes = 2 * kBf16SectionTiles * sizeof(tile::Tile);
 
   explicit DstRegister(bool fp32_dest);
   uint32_t section_tiles() const { return section_tiles_; }

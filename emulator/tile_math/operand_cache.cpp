@@ -10,8 +10,7 @@ namespace tilesim::emu::tile {
 // Virtual memory for every slot a side may ever use; a slot's pages are first touched when it is first
 // prepared into, so slots never used cost nothing.
 void PreparedOperandCache::Allocate() {
-  constexpr uint32_t kSlots = kLeftSlots + kRightSlots;
-  storage_ = ScratchBlock(sizeof(PreparedOperand) * kSlots);
+  storage_ = ScratchBlock(kStorageBytes);
   auto* operands = static_cast<PreparedOperand*>(storage_.data());
   Side& left = sides_[static_cast<int>(MatmulSide::Left)];
   Side& right = sides_[static_cast<int>(MatmulSide::Right)];

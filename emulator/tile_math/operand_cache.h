@@ -21,6 +21,7 @@
 // evicted (a short list of "ghost" keys remembers those) — misses a bigger cache would have saved.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include "emulator/tile_math/scratch_pool.h"
 #include "emulator/tile_math/tile_math.h"
@@ -48,6 +49,8 @@ class PreparedOperandCache {
   static constexpr uint32_t kInitialLeftSlots = 1;
   static constexpr uint32_t kInitialRightSlots = 4;
   static constexpr uint32_t kGhostHitsPerSlot = 32;
+  // Scratch one cache takes on first use (all slots of both sides), reserved per core when a device opens.
+  static constexpr size_t kStorageBytes = sizeof(PreparedOperand) * (kLeftSlots + kRightSlots);
 
   // The operand for `key` on `side`; on a miss `prepare(PreparedOperand&)` fills a slot first. The
   // reference stays valid until the next Find on the same side or an invalidation.

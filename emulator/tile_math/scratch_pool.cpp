@@ -14,6 +14,7 @@
 #include <mutex>
 #include <new>
 #include <utility>
+#include <vector>
 
 #if defined(__SANITIZE_ADDRESS__)
 #define TILESIM_SCRATCH_FROM_HEAP 1
@@ -23,11 +24,21 @@ namespace tilesim::emu::tile {
 namespace {
 
 constexpr size_t kPageBytes = 4096;
-constexpr size_t kRegionBytes = size_t{32} << 20;  // a 64-core program's scratch is ~15 MiB
+constexpr size_t kRegionBytes = size_t{32} << 20;  // an 8x8 device: ~92 MiB of L1, ~15 MiB of compute scratch
 
 size_t RoundUp(size_t n, size_t to) { return (n + to - 1) / to * to; }
 
 #if !defined(TILESIM_SCRATCH_FROM_HEAP)
+
+// Faults in every page of [block, block + bytes) for writing; the contents become unspecified.
+void CommitPages(void* block, size_t bytes) {
+#if defined(MADV_POPULATE_WRITE)
+  // One system call instead of a trap per page (Linux 5.14+); pages already present are skipped.
+  if (madvise(block, bytes, MADV_POPULATE_WRITE) == 0) return;
+#endif
+  auto* bytes_of = static_cast<volatile char*>(block);
+  for (size_t offset = 0; offset < bytes; offset += kPageBytes) bytes_of[offset] = 0;
+}
 
 class ScratchPool {
  public:
@@ -54,6 +65,22 @@ class ScratchPool {
     head = ::new (block) FreeBlock{head};
   }
 
+  // Takes `count` blocks, faults in every page of them outside the lock, and hands them back: the free
+  // list of that size then holds them ready. Pages already present cost one store each.
+  void Reserve(size_t bytes, size_t count) {
+    std::vector<void*> blocks;
+    blocks.reserve(count);
+    try {
+      for (size_t i = 0; i < count; ++i) blocks.push_back(Take(bytes));
+    } catch (...) {
+      for (void* block : blocks) Give(block, bytes);
+      throw;
+    }
+    for (void* block : blocks) CommitPages(block, bytes);
+    // Back in reverse, so the free list hands them out in the order they were touched.
+    for (auto it = blocks.rbegin(); it != blocks.rend(); ++it) Give(*it, bytes);
+  }
+
  private:
   struct FreeBlock {
     FreeBlock* next;
@@ -76,15 +103,19 @@ class ScratchPool {
 
 void* TakeBlock(size_t bytes) { return ScratchPool::Instance().Take(bytes); }
 void GiveBlock(void* block, size_t bytes) noexcept { ScratchPool::Instance().Give(block, bytes); }
+void ReserveBlocks(size_t bytes, size_t count) { ScratchPool::Instance().Reserve(bytes, count); }
 
 #else
 
 void* TakeBlock(size_t bytes) { return ::operator new(bytes, std::align_val_t{kPageBytes}); }
 void GiveBlock(void* block, size_t) noexcept { ::operator delete(block, std::align_val_t{kPageBytes}); }
+void ReserveBlocks(size_t, size_t) {}  // heap blocks are fresh every time: nothing to keep ready
 
 #endif
 
 }  // namespace
+
+void ReserveScratch(size_t bytes, size_t count) { ReserveBlocks(RoundUp(std::max<size_t>(bytes, 1), kPageBytes), count); }
 
 ScratchBlock::ScratchBlock(size_t bytes) : size_(RoundUp(std::max<size_t>(bytes, 1), kPageBytes)) {
   data_ = TakeBlock(size_);

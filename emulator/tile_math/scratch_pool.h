@@ -1,4 +1,5 @@
-// Recycled memory for the compute engine's per-context scratch: DST sections and prepared operands.
+// Recycled memory for the compute engine's per-context scratch (DST sections and prepared operands) and
+// for the devices' L1s.
 //
 // Every compute context of a run needs 64 KiB of DST and, once it multiplies, up to ~165 KiB of prepared
 // operand slots. Fresh from the allocator these are fresh pages, and first-touching a page costs 1-3 us
@@ -34,5 +35,12 @@ class ScratchBlock {
   void* data_ = nullptr;
   size_t size_ = 0;  // rounded up to whole pages
 };
+
+// Makes the pool hold at least `count` free blocks of `bytes` (rounded up as ScratchBlock does) with every
+// page already faulted in, so the next `count` ScratchBlocks of that size cost no page faults. A device
+// calls this when it is opened, for the DSTs and operand slots of its cores: a page fault costs ~1.5 us on
+// a virtual machine and faults do not run in parallel across threads, so inside a run they would both
+// slow it and serialise it. Throws std::bad_alloc if the system has no memory for the blocks.
+void ReserveScratch(size_t bytes, size_t count);
 
 }  // namespace tilesim::emu::tile

@@ -1,14 +1,19 @@
-// The scratch pool behind DST and the prepared-operand slots: blocks are page-aligned and whole pages,
-// live blocks never overlap, a released block is reused for the next block of its size, and a DST built
-// on recycled memory still reads as zero.
+// The scratch pool behind DST, the prepared-operand slots and L1: blocks are page-aligned and whole pages,
+// live blocks never overlap, a released block is reused for the next block of its size, a DST or an L1
+// built on recycled memory still reads as zero, and what a device reserves when it opens is faulted in.
 #include <gtest/gtest.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstring>
 #include <thread>
 #include <vector>
 
+#include "emulator/device_state.h"
 #include "emulator/dst_register.h"
+#include "emulator/emulator.h"
+#include "emulator/tile_math/operand_cache.h"
 #include "emulator/tile_math/scratch_pool.h"
 
 namespace tilesim::emu::tile {
@@ -99,6 +104,73 @@ TEST(ScratchPool, DstOnRecycledMemoryReadsAsZero) {
   for (uint32_t t = 0; t < fresh.section_tiles(); ++t) {
     const Tile& tile = fresh.MathTile(t, "test");
     for (float v : tile.v) ASSERT_EQ(v, 0.0f) << "section 1, tile " << t;
+  }
+}
+
+// Pages of [data, data + bytes) not resident in memory (mincore), i.e. that would fault on first touch.
+size_t PagesNotResident(const void* data, size_t bytes) {
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  std::vector<unsigned char> resident((bytes + page - 1) / page);
+  EXPECT_EQ(mincore(const_cast<void*>(data), bytes, resident.data()), 0);
+  size_t missing = 0;
+  for (unsigned char r : resident) missing += (r & 1) == 0 ? 1 : 0;
+  return missing;
+}
+
+TEST(ScratchPool, ReservedBlocksComeWithTheirPagesFaultedIn) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "under AddressSanitizer blocks come from the heap, not the pool";
+#endif
+  // A size no other test uses, so these blocks are fresh from a region, never touched before.
+  constexpr size_t kBytes = 37 * 4096;
+  ReserveScratch(kBytes, 3);
+  std::vector<ScratchBlock> blocks;
+  for (int i = 0; i < 3; ++i) blocks.emplace_back(kBytes);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(PagesNotResident(blocks[i].data(), kBytes), 0u) << "block " << i;
+  // The control: a fourth block of that size was not reserved and is not resident yet.
+  ScratchBlock unreserved(kBytes);
+  EXPECT_EQ(PagesNotResident(unreserved.data(), kBytes), kBytes / 4096);
+}
+
+TEST(ScratchPool, AnOpenedDeviceHasItsL1AndComputeScratchFaultedIn) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "under AddressSanitizer blocks come from the heap, not the pool";
+#endif
+  DeviceConfig config;
+  config.grid_x = 2;
+  config.grid_y = 2;
+  config.l1_size = 64 * 1024 + 4096 * 3;  // a size no other device in this binary uses
+  Device device(config);
+  DeviceState& state = device.state();
+  for (uint32_t core = 0; core < state.num_cores(); ++core) {
+    EXPECT_EQ(PagesNotResident(state.L1(core), state.l1_size()), 0u) << "L1 of core " << core;
+  }
+  // What the device reserved is what its compute kernels take: one DST and one operand cache per core.
+  std::vector<ScratchBlock> dst;
+  std::vector<ScratchBlock> operands;
+  for (uint32_t core = 0; core < state.num_cores(); ++core) {
+    dst.emplace_back(DstRegister::kStorageBytes);
+    operands.emplace_back(PreparedOperandCache::kStorageBytes);
+    EXPECT_EQ(PagesNotResident(dst.back().data(), DstRegister::kStorageBytes), 0u) << "DST " << core;
+    EXPECT_EQ(PagesNotResident(operands.back().data(), operands.back().size()), 0u) << "operands " << core;
+  }
+}
+
+TEST(ScratchPool, ADeviceOnRecycledL1ReadsAsZero) {
+  DeviceConfig config;
+  config.grid_x = 2;
+  config.grid_y = 1;
+  config.l1_size = 8192;
+  const std::vector<uint8_t> ones(config.l1_size, 0xff);
+  {
+    Device dirty(config);
+    for (uint32_t x = 0; x < 2; ++x) dirty.WriteL1(CoreCoord{x, 0}, 0, ones);
+  }
+  Device fresh(config);
+  std::vector<uint8_t> read(config.l1_size, 0xaa);
+  for (uint32_t x = 0; x < 2; ++x) {
+    fresh.ReadL1(CoreCoord{x, 0}, 0, read);
+    for (size_t i = 0; i < read.size(); ++i) ASSERT_EQ(read[i], 0) << "core " << x << " byte " << i;
   }
 }
 
