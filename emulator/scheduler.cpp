@@ -2,6 +2,7 @@
 #include "emulator/scheduler.h"
 
 #include <algorithm>
+#include <system_error>
 
 #include "emulator/kernel_api/kernel_api.h"
 #include "emulator/kernel_context.h"
@@ -14,6 +15,15 @@ namespace {
 // The worker the current thread is, so that Wake can use its run-next slot.
 thread_local void* tls_worker = nullptr;
 thread_local const Scheduler* tls_scheduler = nullptr;
+
+// Tells the core this is a spin-wait loop (frees pipeline resources, saves power).
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
 
 }  // namespace
 
@@ -34,13 +44,26 @@ Scheduler::Result Scheduler::Run() {
   ready_.assign(contexts_.begin(), contexts_.end());
   ready_hint_.store(ready_.size());
 
+  // Poll often enough to stop a livelock close to its timeout, and to catch unsignalled semaphore stores.
+  poll_interval_ = std::clamp<std::chrono::milliseconds>(livelock_timeout_ / 4, std::chrono::milliseconds(1),
+                                                         std::chrono::milliseconds(20));
+  last_progress_ = TotalProgress();
+  last_change_ = Clock::now();
+  next_poll_.store((last_change_ + poll_interval_).time_since_epoch().count());
+
   const uint32_t threads = std::min<uint32_t>(num_threads_, static_cast<uint32_t>(contexts_.size()));
   std::vector<Worker> workers(threads);
-  std::vector<std::thread> pool;
-  pool.reserve(threads);
-  for (uint32_t i = 0; i < threads; ++i) pool.emplace_back([this, &workers, i] { WorkerLoop(workers[i]); });
-  Monitor();
-  for (std::thread& t : pool) t.join();
+  std::vector<std::thread> helpers;
+  helpers.reserve(threads - 1);
+  for (uint32_t i = 1; i < threads; ++i) {
+    try {
+      helpers.emplace_back([this, &workers, i] { WorkerLoop(workers[i]); });
+    } catch (const std::system_error&) {
+      break;  // the system has no thread to spare: run on those there are (results do not depend on it)
+    }
+  }
+  WorkerLoop(workers[0]);
+  for (std::thread& t : helpers) t.join();
 
   std::lock_guard lock(outcome_mutex_);
   for (const Worker& w : workers) result_.context_switches += w.switches;
@@ -53,6 +76,7 @@ void Scheduler::WorkerLoop(Worker& worker) {
   KernelContext* current = nullptr;
   const KernelContext* last = nullptr;
   while (!stop_.load(std::memory_order_acquire)) {
+    MonitorTick();
     if (current == nullptr) {
       current = TakeNext(worker);
       if (current == nullptr) break;
@@ -101,18 +125,47 @@ KernelContext* Scheduler::TakeNext(Worker& worker) {
     worker.run_next = nullptr;
     return next;
   }
-  std::unique_lock lock(queue_mutex_);
-  for (;;) {
-    if (stop_.load(std::memory_order_acquire)) return nullptr;
-    if (!ready_.empty()) {
-      KernelContext* next = ready_.front();
-      ready_.pop_front();
-      ready_hint_.store(ready_.size(), std::memory_order_relaxed);
-      return next;
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (KernelContext* next = PopReadyLocked()) return next;
+  }
+  if (stop_.load(std::memory_order_acquire)) return nullptr;
+  // Idle from here until work is found: Wake hands woken contexts to the queue, not to its own slot.
+  idle_hint_.fetch_add(1, std::memory_order_relaxed);
+  KernelContext* next = SpinForWork();
+  if (next == nullptr) {
+    std::unique_lock lock(queue_mutex_);
+    while (!stop_.load(std::memory_order_acquire) && (next = PopReadyLocked()) == nullptr) {
+      ++sleeping_workers_;
+      queue_cv_.wait(lock);
+      --sleeping_workers_;
     }
-    idle_hint_.store(++idle_workers_, std::memory_order_relaxed);
-    queue_cv_.wait(lock);
-    idle_hint_.store(--idle_workers_, std::memory_order_relaxed);
+  }
+  idle_hint_.fetch_sub(1, std::memory_order_relaxed);
+  return next;
+}
+
+KernelContext* Scheduler::PopReadyLocked() {
+  if (ready_.empty()) return nullptr;
+  KernelContext* next = ready_.front();
+  ready_.pop_front();
+  ready_hint_.store(ready_.size(), std::memory_order_relaxed);
+  return next;
+}
+
+KernelContext* Scheduler::SpinForWork() {
+  const auto give_up = Clock::now() + kIdleSpin;
+  for (uint32_t polls = 1;; ++polls) {
+    if (stop_.load(std::memory_order_acquire)) return nullptr;
+    if (ready_hint_.load(std::memory_order_relaxed) > 0) {
+      std::lock_guard lock(queue_mutex_);
+      if (KernelContext* next = PopReadyLocked()) return next;
+    }
+    CpuRelax();
+    if (polls % 64 == 0) {
+      if (Clock::now() >= give_up) return nullptr;
+      MonitorTick();
+    }
   }
 }
 
@@ -122,7 +175,7 @@ void Scheduler::PushReady(KernelContext* context) {
     std::lock_guard lock(queue_mutex_);
     ready_.push_back(context);
     ready_hint_.store(ready_.size(), std::memory_order_relaxed);
-    notify = idle_workers_ > 0;
+    notify = sleeping_workers_ > 0;  // a spinning worker sees ready_hint_ by itself
   }
   if (notify) queue_cv_.notify_one();
 }
@@ -194,7 +247,6 @@ void Scheduler::Stop(Outcome outcome, KernelContext* trapped, std::string messag
   stop_.store(true, std::memory_order_release);
   { std::lock_guard lock(queue_mutex_); }  // a worker about to wait either saw stop_ or is waiting now
   queue_cv_.notify_all();
-  outcome_cv_.notify_all();
 }
 
 uint64_t Scheduler::TotalProgress() const {
@@ -203,32 +255,26 @@ uint64_t Scheduler::TotalProgress() const {
   return total;
 }
 
-void Scheduler::Monitor() {
-  using Clock = std::chrono::steady_clock;
-  // Poll often enough to stop a livelock close to its timeout, and to catch unsignalled semaphore stores.
-  const auto poll = std::clamp<std::chrono::milliseconds>(livelock_timeout_ / 4, std::chrono::milliseconds(1),
-                                                          std::chrono::milliseconds(20));
-  uint64_t last_progress = TotalProgress();
-  auto last_change = Clock::now();
-  std::unique_lock lock(outcome_mutex_);
-  while (!has_outcome_) {
-    outcome_cv_.wait_for(lock, poll);
-    if (has_outcome_) break;
-    lock.unlock();
-    const auto now = Clock::now();
-    const uint64_t progress = TotalProgress();
-    if (progress != last_progress) {
-      last_progress = progress;
-      last_change = now;
-    } else if (livelock_timeout_.count() > 0 && now - last_change >= livelock_timeout_) {
-      Stop(Outcome::Livelock);
-    }
-    if (!stop_.load(std::memory_order_acquire)) {
-      // A semaphore set by a plain store (no intrinsic) wakes nobody; catch it here.
-      std::lock_guard recheck(recheck_mutex_);
-      WakeSatisfiedParked();
-    }
-    lock.lock();
+void Scheduler::MonitorTick() {
+  const Clock::rep due = next_poll_.load(std::memory_order_relaxed);
+  if (Clock::now().time_since_epoch().count() < due) return;
+  std::unique_lock lock(monitor_mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) return;  // another worker is on it
+  const auto now = Clock::now();
+  if (now.time_since_epoch().count() < next_poll_.load(std::memory_order_relaxed)) return;  // it just was
+  next_poll_.store((now + poll_interval_).time_since_epoch().count(), std::memory_order_relaxed);
+  const uint64_t progress = TotalProgress();
+  if (progress != last_progress_) {
+    last_progress_ = progress;
+    last_change_ = now;
+  } else if (livelock_timeout_.count() > 0 && now - last_change_ >= livelock_timeout_) {
+    Stop(Outcome::Livelock);
+    return;
+  }
+  if (!stop_.load(std::memory_order_acquire)) {
+    // A semaphore set by a plain store (no intrinsic) wakes nobody; catch it here.
+    std::lock_guard recheck(recheck_mutex_);
+    WakeSatisfiedParked();
   }
 }
 

@@ -1,9 +1,13 @@
 // The scheduler: deadlocks reported at once with every blocked context, livelocks stopped by the monitor,
-// traps stopping the run with their location, and heavy block/wake traffic across many cores.
+// traps stopping the run with their location, heavy block/wake traffic across many cores, the calling
+// thread as a worker, and unsignalled semaphore stores caught by the workers' periodic recheck.
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <mutex>
+#include <set>
 #include <string>
+#include <thread>
 
 #include "emulator_test_util.h"
 
@@ -160,6 +164,62 @@ TEST(Scheduler, MoreThreadsThanContextsIsFine) {
   const Outcome out = RunCollecting(device, p, 16);
   ASSERT_TRUE(out.result.ok()) << out.result.message;
   EXPECT_EQ(ReadWord(device, CoreCoord{0, 0}, 0x2000), 77u);
+}
+
+// Worker 0 is the thread that called Run: a one-thread run starts no thread, and with more threads the
+// caller still runs kernels (DPRINT's callback runs on the thread that runs the kernel).
+TEST(Scheduler, TheCallingThreadRunsKernels) {
+  Device device(DeviceConfig{});
+  KernelBuilder k("printer", KernelRole::DataMovement0);
+  k.dprint({"hello"});
+  KernelSpec spec = Place(Compile(k), {});
+  ProgramSpec p;
+  for (uint32_t i = 0; i < 64; ++i) spec.cores.push_back(CoreCoord{i % 8, i / 8});
+  p.kernels = {spec};
+  for (uint32_t threads : {1u, 2u}) {
+    std::mutex mutex;
+    std::set<std::thread::id> printers;
+    RunOptions options;
+    options.threads = threads;
+    options.dprint = [&](const std::string&) {
+      std::lock_guard lock(mutex);
+      printers.insert(std::this_thread::get_id());
+    };
+    const RunResult r = emu::Run(device, p, options);
+    ASSERT_TRUE(r.ok()) << r.message;
+    EXPECT_LE(printers.size(), threads);
+    if (threads == 1) {
+      EXPECT_EQ(printers, std::set<std::thread::id>{std::this_thread::get_id()});
+    }
+  }
+}
+
+// Kernel `setter` sets its core's semaphore with a plain L1 store, which signals nobody, then spins until
+// the waiter has run. Only the periodic recheck by a worker between slices can wake the waiter, also when
+// the spinner holds the only thread.
+TEST(Scheduler, ASemaphoreSetByAPlainStoreWakesItsWaiterWhileAnotherKernelSpins) {
+  Device device(DeviceConfig{});
+  KernelBuilder waiter("waiter", KernelRole::DataMovement0);
+  waiter.noc_semaphore_wait(0x100u, 1u);
+  waiter.store32(0x2000u, 1u);
+  KernelBuilder setter("setter", KernelRole::DataMovement1);
+  kir::VarId seen = setter.var("seen", kir::Type::U32, 0u);
+  setter.store32(0x100u, 1u);
+  setter.while_(setter.ref(seen) == 0u, [&] { setter.assign(seen, setter.load32(0x2000u)); });
+  setter.store32(0x2004u, 2u);
+  const CoreCoord core{4, 4};
+  ProgramSpec p;
+  p.kernels = {Place(Compile(waiter), {core}), Place(Compile(setter), {core})};
+  p.cores.push_back(CoreResources{core, {}, {SemaphoreSpec{0, 0x100, 0}}});
+  for (uint32_t threads : {1u, 2u}) {
+    WriteWord(device, core, 0x2000, 0);
+    WriteWord(device, core, 0x2004, 0);
+    const auto start = Clock::now();
+    const Outcome out = RunCollecting(device, p, threads, std::chrono::milliseconds(5000));
+    ASSERT_TRUE(out.result.ok()) << "threads " << threads << ": " << out.result.message;
+    EXPECT_LT(Seconds(start), 1.0) << "threads " << threads;  // one poll interval (<= 20 ms), not the timeout
+    EXPECT_EQ(ReadWord(device, core, 0x2004), 2u) << "threads " << threads;
+  }
 }
 
 TEST(Scheduler, EmptyProgramFinishesAtOnce) {
