@@ -157,6 +157,19 @@ TEST(TileFrontend, BindingThatNamesNothingIsAnError) {
   }
 }
 
+TEST(TileFrontend, BindingOverridesPrimFuncLocalConstant) {
+  const tir::PrimFunc func = ParseText(
+      "import tilelang.language as T\n"
+      "@T.prim_func\n"
+      "def k(A: T.Tensor((64, 64), \"float32\")):\n"
+      "    block = 32\n"
+      "    with T.Kernel(64 // block) as bx:\n"
+      "        pass\n",
+      {{"block", 16}});
+  EXPECT_EQ(Kernel(func).grid, (std::vector<int64_t>{4}));
+  EXPECT_EQ(func.constants.at("block"), 16);
+}
+
 TEST(TileFrontend, FactoryFormBindsParametersFromBindingsAndDefaults) {
   const tir::PrimFunc func = ParseGood("gemm_factory.py", {{"M", 256}, {"N", 512}, {"K", 128}});
   EXPECT_EQ(func.name, "main");

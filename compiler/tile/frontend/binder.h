@@ -59,8 +59,9 @@ class Binder {
   NameEntry* Lookup(const std::string& name);
   // Defines `name` in the innermost scope; redefining a buffer or variable there is an error.
   void Define(const std::string& name, NameEntry entry, SourceLocation location);
-  // Binds assignments / imports of a module or factory body into the innermost scope (lazily).
-  void BindDeclarations(const Block& body, bool apply_bindings);
+  // Binds the assignments (lazily; a --NAME value replaces one of the same name) and imports of a module,
+  // factory or prim_func body into the innermost scope.
+  void BindDeclarations(const Block& body);
 
   // ---- Constants (const_eval.cpp) ----
   ConstValue Evaluate(const Expr& expr);

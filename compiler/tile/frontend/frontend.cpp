@@ -35,7 +35,7 @@ Binder::Binder(const Module& module, const Bindings& bindings) : module_(module)
   for (const auto& [name, value] : bindings_) binding_used_[name] = false;
 }
 
-void Binder::BindDeclarations(const Block& body, bool apply_bindings) {
+void Binder::BindDeclarations(const Block& body) {
   for (const StmtPtr& stmt : body) {
     if (stmt->kind == Stmt::Kind::Import) {
       for (const ImportedName& imported : stmt->imports) {
@@ -47,7 +47,7 @@ void Binder::BindDeclarations(const Block& body, bool apply_bindings) {
       constant.expr = stmt->value.get();
       constant.location = stmt->location;
       auto binding = bindings_.find(name);
-      if (apply_bindings && binding != bindings_.end()) {
+      if (binding != bindings_.end()) {
         if (stmt->value->kind == Expr::Kind::String) {
           Fail(stmt->location, "--" + name + " given but " + name + " is the string \"" + stmt->value->text + "\", not an integer");
         }
@@ -115,7 +115,7 @@ void Binder::RecordConstants() {
 
 tir::PrimFunc Binder::Run(const std::string& function) {
   PushScope();
-  BindDeclarations(module_.body, true);
+  BindDeclarations(module_.body);
   std::vector<Candidate> candidates;
   for (const StmtPtr& stmt : module_.body) {
     switch (stmt->kind) {
@@ -158,7 +158,7 @@ tir::PrimFunc Binder::Run(const std::string& function) {
   if (kernel.factory) {
     PushScope();
     BindFactoryParams(*kernel.factory);
-    BindDeclarations(kernel.factory->body, true);
+    BindDeclarations(kernel.factory->body);
     for (const StmtPtr& stmt : kernel.factory->body) {
       switch (stmt->kind) {
         case Stmt::Kind::Import:
@@ -176,10 +176,10 @@ tir::PrimFunc Binder::Run(const std::string& function) {
       }
     }
   }
+  LowerPrimFunc(*kernel.kernel);
   for (const auto& [name, used] : binding_used_) {
     if (!used) throw compiler::CompileError(module_.file, "--" + name + " given but the kernel has no " + name);
   }
-  LowerPrimFunc(*kernel.kernel);
   return std::move(func_);
 }
 

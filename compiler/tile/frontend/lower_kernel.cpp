@@ -91,7 +91,7 @@ void Binder::LowerPrimFunc(const Stmt& def) {
   PushScope();
   for (const Param& param : def.params) LowerParam(param);
   const SourceLocation def_location = def.location;
-  BindDeclarations(def.body, false);  // local constants and imports, before the kernel that uses them
+  BindDeclarations(def.body);  // local constants and imports, before the kernel that uses them
   for (const StmtPtr& stmt : def.body) {
     switch (stmt->kind) {
       case Stmt::Kind::Pass: break;
