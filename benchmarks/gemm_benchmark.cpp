@@ -45,6 +45,35 @@ BENCHMARK(BM_EmulatedGemm)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
 
+// The acceptance bound on thread scaling, in one place: each iteration runs the GEMM on one and then on
+// two host threads (alternating, so drift in machine load hits both alike) and the counters give both
+// emulator times, their ratio and the two-thread run against Eigen on two threads. The reported time is
+// the two-thread run's. Arg: size (M = N = K).
+void BM_GemmThreadScaling(benchmark::State& state) {
+  tilesim::GemmOptions options;
+  options.M = options.N = options.K = static_cast<uint32_t>(state.range(0));
+  double one_ms = 0, two_ms = 0, reference_two_ms = 0;
+  bool ok = true;
+  for (auto _ : state) {
+    options.threads = 1;
+    const tilesim::WorkloadResult one = tilesim::RunGemm(options);
+    options.threads = 2;
+    const tilesim::WorkloadResult two = tilesim::RunGemm(options);
+    state.SetIterationTime(two.emulator_ms / 1000.0);
+    one_ms += one.emulator_ms;
+    two_ms += two.emulator_ms;
+    reference_two_ms += two.reference_ms;
+    ok = ok && one.ok && two.ok;
+  }
+  const double n = static_cast<double>(state.iterations());
+  state.counters["emu_1t_ms"] = one_ms / n;
+  state.counters["emu_2t_ms"] = two_ms / n;
+  state.counters["speedup_2t"] = one_ms / two_ms;
+  state.counters["emu_2t_over_eigen_2t"] = two_ms / reference_two_ms;
+  if (!ok) state.SkipWithError("the emulated GEMM failed validation");
+}
+BENCHMARK(BM_GemmThreadScaling)->Arg(1024)->UseManualTime()->Unit(benchmark::kMillisecond);
+
 void BM_EigenGemm(benchmark::State& state) {
   const auto n = static_cast<uint32_t>(state.range(0));
   const std::vector<float> a = tilesim::RandomUniform(size_t{n} * n, 1), b = tilesim::RandomUniform(size_t{n} * n, 2);
