@@ -1,8 +1,8 @@
 #include "compiler/tile/build_program.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "compiler/tile/lower_to_kernel_ir.h"
 #include "compiler/tile/passes/pass_util.h"

@@ -1,8 +1,8 @@
 #include "compiler/tile/lower_to_kernel_ir.h"
 
-#include <map>
-
 #include <fmt/format.h>
+
+#include <map>
 
 #include "compiler/tile/passes/pass_util.h"
 #include "tilesim/kernel_builder.h"
@@ -44,16 +44,26 @@ class KernelIRLowering {
           } else if constexpr (std::is_same_v<T, IndexBinary>) {
             kir::Expr a = E(op.lhs), b = E(op.rhs);
             switch (op.op) {
-              case IndexOp::Add: return a + b;
-              case IndexOp::Sub: return a - b;
-              case IndexOp::Mul: return a * b;
-              case IndexOp::FloorDiv: return a / b;
-              case IndexOp::FloorMod: return a % b;
-              case IndexOp::Min: return k_.select(a < b, a, b);
-              case IndexOp::Max: return k_.select(a < b, b, a);
-              case IndexOp::BitAnd: return a & b;
-              case IndexOp::Lt: return a < b;
-              case IndexOp::Ne: return a != b;
+              case IndexOp::Add:
+                return a + b;
+              case IndexOp::Sub:
+                return a - b;
+              case IndexOp::Mul:
+                return a * b;
+              case IndexOp::FloorDiv:
+                return a / b;
+              case IndexOp::FloorMod:
+                return a % b;
+              case IndexOp::Min:
+                return k_.select(a < b, a, b);
+              case IndexOp::Max:
+                return k_.select(a < b, b, a);
+              case IndexOp::BitAnd:
+                return a & b;
+              case IndexOp::Lt:
+                return a < b;
+              case IndexOp::Ne:
+                return a != b;
             }
             Internal("LowerToKernelIR", "unknown index operation");
           } else if constexpr (std::is_same_v<T, IndexCall>) {
@@ -86,7 +96,17 @@ class KernelIRLowering {
           if constexpr (std::is_same_v<T, SeqStmt>) {
             for (const Stmt& s : op.stmts) S(s);
           } else if constexpr (std::is_same_v<T, LetStmt>) {
-            vars_[op.var.index] = k_.let(Name(op.var), E(op.value));
+            // A call bound by a let is evaluated right there: keep the let's name for it.
+            kir::Expr value;
+            if (const auto* call = std::get_if<IndexCall>(&op.value->node)) {
+              std::vector<kir::Expr> args;
+              for (const Index& a : call->args) args.push_back(E(a));
+              At(stmt->location);
+              value = kir::MakeCall(call->intrinsic, std::move(args));
+            } else {
+              value = E(op.value);
+            }
+            vars_[op.var.index] = k_.let(Name(op.var), value);
             S(op.body);
             vars_.erase(op.var.index);
           } else if constexpr (std::is_same_v<T, ForStmt>) {
@@ -98,7 +118,8 @@ class KernelIRLowering {
           } else if constexpr (std::is_same_v<T, IfStmt>) {
             kir::Expr cond = Cond(op.cond);
             if (op.else_body) {
-              k_.if_(cond, [&] { S(op.then_body); }, [&] { S(op.else_body); });
+              k_.if_(
+                  cond, [&] { S(op.then_body); }, [&] { S(op.else_body); });
             } else {
               k_.if_(cond, [&] { S(op.then_body); });
             }

@@ -1,11 +1,13 @@
 // The tile DSL compiler's pipeline, as one flat function: every pass in order, as passes/passes.def lists
 // them. Between passes the IR may be printed (--print-after-all, --print-after=NAME) and, in debug builds,
 // is checked by the Tile IR verifier.
+#include "compiler/tile/pipeline.h"
+
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #include "compiler/tile/build_program.h"
 #include "compiler/tile/ir/verifier.h"
@@ -43,11 +45,12 @@ namespace {
 // Runs one pass: checks it comes in table order, prints the IR after it if asked, verifies it in debug builds.
 class PassRunner {
  public:
-  explicit PassRunner(const CompileOptions& options) : options_(options) {
+  PassRunner(const CompileOptions& options, const std::string& stop_after)
+      : options_(options), stop_after_(stop_after) {
     for (const std::string& name : options.print_after) {
       if (std::find(PassNames().begin(), PassNames().end(), name) == PassNames().end()) {
-        throw std::invalid_argument(fmt::format("--print-after={}: no such pass (passes: {})", name,
-                                                fmt::join(PassNames(), ", ")));
+        throw std::invalid_argument(
+            fmt::format("--print-after={}: no such pass (passes: {})", name, fmt::join(PassNames(), ", ")));
       }
     }
   }
@@ -58,6 +61,8 @@ class PassRunner {
       Internal("pipeline", fmt::format("pass {} run out of the order of passes.def", name));
     }
     ++next_;
+    if (stopped_) return func;
+    stopped_ = stop_after_ == name;
     func = pass(std::move(func), options_);
     if (options_.print_after_all ||
         std::find(options_.print_after.begin(), options_.print_after.end(), name) != options_.print_after.end()) {
@@ -77,6 +82,8 @@ class PassRunner {
 
  private:
   const CompileOptions& options_;
+  std::string stop_after_;
+  bool stopped_ = false;
   size_t next_ = 0;
 };
 
@@ -87,15 +94,20 @@ void CheckL1Budget(const tir::PrimFunc& func, const TTProgram& program) {
   if (bytes > budget) {
     FailAt(func, func.body ? func.body->location : tir::SourceLocation{},
            fmt::format("the circular buffers need {} bytes of L1 per core, {} are available: use smaller blocks or "
-                       "fewer pipeline stages", bytes, budget));
+                       "fewer pipeline stages",
+                       bytes, budget));
   }
 }
 
 }  // namespace
 
-TTProgram Compile(const tir::PrimFunc& parsed, const CompileOptions& options) {
+tir::PrimFunc RunTilePipeline(const tir::PrimFunc& parsed, const CompileOptions& options,
+                              const std::string& stop_after) {
   if (options.grid_x == 0 || options.grid_y == 0) throw std::invalid_argument("the core grid must not be empty");
-  PassRunner run(options);
+  if (!stop_after.empty() && std::find(PassNames().begin(), PassNames().end(), stop_after) == PassNames().end()) {
+    throw std::invalid_argument("no pass named " + stop_after);
+  }
+  PassRunner run(options, stop_after);
   tir::PrimFunc f = parsed;
   f = run("InferTTLayout", InferTTLayout, std::move(f));
   f = run("PropagateTTLayout", PropagateTTLayout, std::move(f));
@@ -112,6 +124,11 @@ TTProgram Compile(const tir::PrimFunc& parsed, const CompileOptions& options) {
   f = run("InsertDSTManagementTT", InsertDSTManagementTT, std::move(f));
   f = run("FinalizePersistentSignatureTT", FinalizePersistentSignatureTT, std::move(f));
   f = run("VerifyTTIR", VerifyTTIR, std::move(f));
+  return f;
+}
+
+TTProgram Compile(const tir::PrimFunc& parsed, const CompileOptions& options) {
+  const tir::PrimFunc f = RunTilePipeline(parsed, options, "");
   TTProgram program = BuildProgram(parsed, f, options);
   CheckL1Budget(parsed, program);
   return program;

@@ -59,8 +59,10 @@ std::optional<Affine> ToAffine(const Index& index) {
   std::optional<Affine> rhs = ToAffine(bin->rhs);
   if (!lhs || !rhs) return std::nullopt;
   switch (bin->op) {
-    case IndexOp::Add: return Combine(*lhs, *rhs, 1);
-    case IndexOp::Sub: return Combine(*lhs, *rhs, -1);
+    case IndexOp::Add:
+      return Combine(*lhs, *rhs, 1);
+    case IndexOp::Sub:
+      return Combine(*lhs, *rhs, -1);
     case IndexOp::Mul:
       if (lhs->IsConstant()) return Scale(*rhs, lhs->constant);
       if (rhs->IsConstant()) return Scale(*lhs, rhs->constant);
@@ -72,10 +74,14 @@ std::optional<Affine> ToAffine(const Index& index) {
       if (!lhs->IsConstant() || !rhs->IsConstant()) return std::nullopt;
       if ((bin->op == IndexOp::FloorDiv || bin->op == IndexOp::FloorMod) && rhs->constant == 0) return std::nullopt;
       switch (bin->op) {
-        case IndexOp::FloorDiv: return Affine{FloorDiv(lhs->constant, rhs->constant), {}};
-        case IndexOp::FloorMod: return Affine{FloorMod(lhs->constant, rhs->constant), {}};
-        case IndexOp::Min: return Affine{std::min(lhs->constant, rhs->constant), {}};
-        default: return Affine{std::max(lhs->constant, rhs->constant), {}};
+        case IndexOp::FloorDiv:
+          return Affine{FloorDiv(lhs->constant, rhs->constant), {}};
+        case IndexOp::FloorMod:
+          return Affine{FloorMod(lhs->constant, rhs->constant), {}};
+        case IndexOp::Min:
+          return Affine{std::min(lhs->constant, rhs->constant), {}};
+        default:
+          return Affine{std::max(lhs->constant, rhs->constant), {}};
       }
     case IndexOp::BitAnd:
     case IndexOp::Lt:

@@ -21,10 +21,19 @@ class StmtMutator {
  protected:
   // One per node kind; `self` is the node being visited (return it to keep it).
   virtual Stmt Visit(const Stmt& self, const KernelStmt& op);
-  virtual Stmt Visit(const Stmt& self, const AllocStmt& op) { (void)op; return self; }
+  virtual Stmt Visit(const Stmt& self, const AllocStmt& op) {
+    (void)op;
+    return self;
+  }
   virtual Stmt Visit(const Stmt& self, const CopyStmt& op);
-  virtual Stmt Visit(const Stmt& self, const GemmStmt& op) { (void)op; return self; }
-  virtual Stmt Visit(const Stmt& self, const FillStmt& op) { (void)op; return self; }
+  virtual Stmt Visit(const Stmt& self, const GemmStmt& op) {
+    (void)op;
+    return self;
+  }
+  virtual Stmt Visit(const Stmt& self, const FillStmt& op) {
+    (void)op;
+    return self;
+  }
   virtual Stmt Visit(const Stmt& self, const ForStmt& op);
   virtual Stmt Visit(const Stmt& self, const ParallelStmt& op);
   virtual Stmt Visit(const Stmt& self, const StoreStmt& op);

@@ -1,8 +1,8 @@
 #include "compiler/tile/ir/verifier.h"
 
-#include <set>
-
 #include <fmt/format.h>
+
+#include <set>
 
 #include "compiler/tile/ir/mutator.h"
 
@@ -35,13 +35,15 @@ class Verifier {
 
  private:
   void Error(SourceLocation loc, const std::string& message) {
-    errors.push_back(loc.line ? fmt::format("{}:{}:{}: {}: {}", func_.source_file, loc.line, loc.column, where_, message)
-                              : fmt::format("{}: {}", where_, message));
+    errors.push_back(loc.line
+                         ? fmt::format("{}:{}:{}: {}: {}", func_.source_file, loc.line, loc.column, where_, message)
+                         : fmt::format("{}: {}", where_, message));
   }
 
   void Var(VarId v, SourceLocation loc) {
     if (v.index >= func_.vars.size()) return Error(loc, fmt::format("variable #{} does not exist", v.index));
-    if (lowered_ && !scope_.count(v.index)) Error(loc, fmt::format("'{}' used outside the scope binding it", func_.vars[v.index].name));
+    if (lowered_ && !scope_.count(v.index))
+      Error(loc, fmt::format("'{}' used outside the scope binding it", func_.vars[v.index].name));
   }
   void Buf(BufferId b, SourceLocation loc) {
     if (b.index >= func_.buffers.size()) Error(loc, fmt::format("buffer #{} does not exist", b.index));
@@ -95,7 +97,8 @@ class Verifier {
     const std::string_view name = info.name;
     if (name.starts_with("cb_") && !args.empty()) {
       const auto* c = std::get_if<IndexConst>(&args[0]->node);
-      if (!c || !cbs_.count(static_cast<int32_t>(c->value))) Error(loc, fmt::format("{} of a circular buffer the function does not have", name));
+      if (!c || !cbs_.count(static_cast<int32_t>(c->value)))
+        Error(loc, fmt::format("{} of a circular buffer the function does not have", name));
     }
     for (const Index& a : args) I(a, loc);
   }

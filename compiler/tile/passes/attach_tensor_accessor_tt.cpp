@@ -10,7 +10,8 @@ tir::PrimFunc AttachTensorAccessorTT(tir::PrimFunc func, const CompileOptions&) 
   int32_t slot = 0;
   for (const tir::BufferId id : func.params) {
     tir::Buffer& buffer = func.buffers.at(id.index);
-    if (buffer.scope != tir::Scope::Global || !buffer.layout) Internal("AttachTensorAccessorTT", "parameter without layout");
+    if (buffer.scope != tir::Scope::Global || !buffer.layout)
+      Internal("AttachTensorAccessorTT", "parameter without layout");
     buffer.accessor_index = slot++;
     func.attrs["tt.accessor." + buffer.name] =
         fmt::format("slot={} interleaved dram page_size={} tiles={}x{}", buffer.accessor_index,

@@ -12,10 +12,14 @@ namespace {
 
 const char* RoleName(uint8_t role) {
   switch (role) {
-    case kReader: return kReaderName;
-    case kCompute: return kComputeName;
-    case kWriter: return kWriterName;
-    default: return "several kernels";
+    case kReader:
+      return kReaderName;
+    case kCompute:
+      return kComputeName;
+    case kWriter:
+      return kWriterName;
+    default:
+      return "several kernels";
   }
 }
 

@@ -1,8 +1,8 @@
 #include "compiler/tile/passes/configure_tensor_accessor_tt.h"
 
-#include <set>
-
 #include <fmt/format.h>
+
+#include <set>
 
 #include "compiler/tile/ir/mutator.h"
 #include "compiler/tile/passes/pass_util.h"

@@ -1,9 +1,9 @@
 #include "compiler/tile/passes/eltwise_codegen.h"
 
+#include <fmt/format.h>
+
 #include <map>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "compiler/tile/ir/mutator.h"
 #include "compiler/tile/passes/pass_util.h"
@@ -99,11 +99,20 @@ class TileEmitter {
             Operand x = Eval(op.operand);
             ToDst(x);
             switch (op.op) {
-              case ValueUnaryOp::Exp: Call(Intrinsic::exp_tile, {Const(0)}); break;
-              case ValueUnaryOp::Relu: Call(Intrinsic::relu_tile, {Const(0)}); break;
-              case ValueUnaryOp::Sqrt: Call(Intrinsic::sqrt_tile, {Const(0)}); break;
-              case ValueUnaryOp::Recip: Call(Intrinsic::recip_tile, {Const(0)}); break;
-              case ValueUnaryOp::Neg: Internal("LowerTTTileIntrinsics", "unary minus survived canonicalisation");
+              case ValueUnaryOp::Exp:
+                Call(Intrinsic::exp_tile, {Const(0)});
+                break;
+              case ValueUnaryOp::Relu:
+                Call(Intrinsic::relu_tile, {Const(0)});
+                break;
+              case ValueUnaryOp::Sqrt:
+                Call(Intrinsic::sqrt_tile, {Const(0)});
+                break;
+              case ValueUnaryOp::Recip:
+                Call(Intrinsic::recip_tile, {Const(0)});
+                break;
+              case ValueUnaryOp::Neg:
+                Internal("LowerTTTileIntrinsics", "unary minus survived canonicalisation");
             }
             return Operand{true, -1, nullptr, false};
           } else if constexpr (std::is_same_v<T, ValueBinary>) {
@@ -168,7 +177,7 @@ class TileEmitter {
   std::vector<Stmt> out_;
   std::vector<Stmt> math_;
   std::vector<int32_t> reads_scratch_;
-  std::set<uint32_t> live_;                  // scratch depths holding a page not yet read
+  std::set<uint32_t> live_;  // scratch depths holding a page not yet read
   std::map<int32_t, uint32_t> depth_of_cb_;
 };
 

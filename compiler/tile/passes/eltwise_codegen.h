@@ -5,7 +5,8 @@
 // operations (exp, relu, sqrt, recip) work on DST in place. So a binary operation whose operand is itself
 // computed in DST first packs that operand into a scratch circular buffer (one page, one per nesting
 // depth) and reads it back. max / min / division are rewritten into these operations:
-//   max(x, 0) = relu(x)    min(x, 0) = x - relu(x)    max(a, b) = relu(a - b) + b    min(a, b) = a - relu(a - b)
+//   max(x, 0) = relu(x)    min(x, 0) = x - relu(x)    max(a, b) = relu(a - b) + b    min(a, b) = a - relu(a
+// - b)
 //   a / b = a * recip(b)   casts change nothing in DST: the value is rounded when packed into its buffer.
 // Other scalar constants are a CompileError (the tile engine has no scalar operand here).
 #pragma once

@@ -41,8 +41,9 @@ tir::PrimFunc FinalizePersistentSignatureTT(tir::PrimFunc func, const CompileOpt
     Stmt body = args.Mutate(func.kernels[k].body);
     const std::vector<std::string>& names = args.names();
     for (size_t i = names.size(); i-- > 0;) {
-      body = MakeStmt(LetStmt{args.var(names[i]),
-                              MakeIndexCall(bc::Intrinsic::get_arg_val, {MakeIndexConst(static_cast<int64_t>(i))}), body});
+      body =
+          MakeStmt(LetStmt{args.var(names[i]),
+                           MakeIndexCall(bc::Intrinsic::get_arg_val, {MakeIndexConst(static_cast<int64_t>(i))}), body});
     }
     func.kernels[k].body = body;
     func.kernels[k].runtime_arg_names = names;

@@ -20,7 +20,9 @@ class KernelToPersistentLoop : public StmtMutator {
     const SourceLocation loc = self->location;
     const VarId bx = op.block_vars.at(0);
     const std::optional<VarId> by = op.block_vars.size() > 1 ? std::optional<VarId>(op.block_vars[1]) : std::nullopt;
-    auto let = [&](VarId var, Index value, Stmt body) { return MakeStmt(LetStmt{var, std::move(value), std::move(body)}, loc); };
+    auto let = [&](VarId var, Index value, Stmt body) {
+      return MakeStmt(LetStmt{var, std::move(value), std::move(body)}, loc);
+    };
     auto add = [&](Index a, Index b) { return MakeIndexBinary(IndexOp::Add, std::move(a), std::move(b), loc); };
 
     if (p.mode == TTPartition::Mode::Contiguous) {

@@ -10,8 +10,8 @@ tir::PrimFunc InferTTLayout(tir::PrimFunc func, const CompileOptions&) {
   for (tir::Buffer& buffer : func.buffers) {
     if (buffer.scope != tir::Scope::Global) continue;
     if (buffer.shape.empty() || buffer.shape.size() > 2) {
-      FailAt(func, buffer.location, fmt::format("tensor '{}' has rank {}: only rank 1 and 2 are supported",
-                                                buffer.name, buffer.shape.size()));
+      FailAt(func, buffer.location,
+             fmt::format("tensor '{}' has rank {}: only rank 1 and 2 are supported", buffer.name, buffer.shape.size()));
     }
     const int64_t rows = buffer.shape.size() == 2 ? buffer.shape[0] : 1;
     const int64_t cols = buffer.shape.back();

@@ -1,6 +1,8 @@
 // Pass InferTTLayout: gives every global tensor its layout on the device.
 //
-// Tensors live in DRAM as 32x32 tiles (four 16x16 faces each), one tile per page, pages interleaved over the DRAM banks; a shape that is not a multiple of 32 is padded with zeros by the host. Post-condition: every Global buffer has a layout with tile_rows, tile_cols and page_size.
+// Tensors live in DRAM as 32x32 tiles (four 16x16 faces each), one tile per page, pages interleaved over the
+// DRAM banks; a shape that is not a multiple of 32 is padded with zeros by the host. Post-condition: every
+// Global buffer has a layout with tile_rows, tile_cols and page_size.
 #pragma once
 
 #include "tilesim/tile_compiler.h"

@@ -1,6 +1,7 @@
 #include "compiler/tile/passes/insert_compute_init_tt.h"
 
 #include <optional>
+#include <set>
 
 #include "compiler/tile/ir/mutator.h"
 #include "compiler/tile/passes/pass_util.h"
@@ -39,24 +40,37 @@ std::optional<std::pair<Intrinsic, std::vector<int64_t>>> FpuInitFor(const CallS
     return out;
   };
   switch (call.intrinsic) {
-    case Intrinsic::matmul_tiles: return std::make_pair(Intrinsic::mm_init_short, args({0, 1, 5}));
-    case Intrinsic::add_tiles: return std::make_pair(Intrinsic::add_tiles_init, args({0, 1}));
-    case Intrinsic::sub_tiles: return std::make_pair(Intrinsic::sub_tiles_init, args({0, 1}));
-    case Intrinsic::mul_tiles: return std::make_pair(Intrinsic::mul_tiles_init, args({0, 1}));
-    case Intrinsic::copy_tile: return std::make_pair(Intrinsic::copy_tile_to_dst_init_short, args({0}));
-    default: return std::nullopt;
+    case Intrinsic::matmul_tiles:
+      return std::make_pair(Intrinsic::mm_init_short, args({0, 1, 5}));
+    case Intrinsic::add_tiles:
+      return std::make_pair(Intrinsic::add_tiles_init, args({0, 1}));
+    case Intrinsic::sub_tiles:
+      return std::make_pair(Intrinsic::sub_tiles_init, args({0, 1}));
+    case Intrinsic::mul_tiles:
+      return std::make_pair(Intrinsic::mul_tiles_init, args({0, 1}));
+    case Intrinsic::copy_tile:
+      return std::make_pair(Intrinsic::copy_tile_to_dst_init_short, args({0}));
+    default:
+      return std::nullopt;
   }
 }
 
 std::optional<Intrinsic> SfpuInitFor(Intrinsic op) {
   switch (op) {
-    case Intrinsic::exp_tile: return Intrinsic::exp_tile_init;
-    case Intrinsic::relu_tile: return Intrinsic::relu_tile_init;
-    case Intrinsic::sqrt_tile: return Intrinsic::sqrt_tile_init;
-    case Intrinsic::recip_tile: return Intrinsic::recip_tile_init;
-    case Intrinsic::log_tile: return Intrinsic::log_tile_init;
-    case Intrinsic::gelu_tile: return Intrinsic::gelu_tile_init;
-    default: return std::nullopt;
+    case Intrinsic::exp_tile:
+      return Intrinsic::exp_tile_init;
+    case Intrinsic::relu_tile:
+      return Intrinsic::relu_tile_init;
+    case Intrinsic::sqrt_tile:
+      return Intrinsic::sqrt_tile_init;
+    case Intrinsic::recip_tile:
+      return Intrinsic::recip_tile_init;
+    case Intrinsic::log_tile:
+      return Intrinsic::log_tile_init;
+    case Intrinsic::gelu_tile:
+      return Intrinsic::gelu_tile_init;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -89,6 +103,34 @@ class InitInserter {
             for (const Stmt& s : op.stmts) out.push_back(Run(s, state));
             return MakeSeq(std::move(out), loc);
           } else if constexpr (std::is_same_v<T, ForStmt>) {
+            // A loop needing one configuration throughout is configured once, before it.
+            std::set<std::pair<Intrinsic, std::vector<int64_t>>> fpu_needs;
+            std::set<Intrinsic> sfpu_needs;
+            ForEachStmt(op.body, [&](const Stmt& s) {
+              if (const auto* call = std::get_if<CallStmt>(&s->node)) {
+                if (auto init = FpuInitFor(*call)) fpu_needs.insert(*init);
+                if (auto init = SfpuInitFor(call->intrinsic)) sfpu_needs.insert(*init);
+              }
+            });
+            if (fpu_needs.size() <= 1 && sfpu_needs.size() <= 1) {
+              std::vector<Stmt> seq;
+              if (!fpu_needs.empty() && (!state.fpu_known || state.fpu != *fpu_needs.begin())) {
+                std::vector<Index> args;
+                for (int64_t v : fpu_needs.begin()->second) args.push_back(MakeIndexConst(v, loc));
+                seq.push_back(MakeStmt(CallStmt{fpu_needs.begin()->first, std::move(args)}, loc));
+                state.fpu = *fpu_needs.begin();
+                state.fpu_known = true;
+              }
+              if (!sfpu_needs.empty() && (!state.sfpu_known || state.sfpu != *sfpu_needs.begin())) {
+                seq.push_back(MakeStmt(CallStmt{*sfpu_needs.begin(), {}}, loc));
+                state.sfpu = *sfpu_needs.begin();
+                state.sfpu_known = true;
+              }
+              ForStmt copy = op;
+              copy.body = Run(op.body, state);
+              seq.push_back(MakeStmt(std::move(copy), loc));
+              return MakeSeq(std::move(seq), loc);
+            }
             Config entry = state;
             Config first = entry;
             Stmt body = Run(op.body, first);
@@ -167,8 +209,8 @@ tir::PrimFunc InsertComputeInitTT(tir::PrimFunc func, const CompileOptions&) {
                                                             Intrinsic::mul_tiles, Intrinsic::copy_tile})) {
       const int64_t a = ConstArg(*op, 0).value_or(0);
       const int64_t b = op->intrinsic == Intrinsic::copy_tile ? a : ConstArg(*op, 1).value_or(1);
-      prologue.push_back(MakeStmt(CallStmt{Intrinsic::binary_op_init_common,
-                                           {MakeIndexConst(a), MakeIndexConst(b), MakeIndexConst(out_cb)}}));
+      prologue.push_back(MakeStmt(
+          CallStmt{Intrinsic::binary_op_init_common, {MakeIndexConst(a), MakeIndexConst(b), MakeIndexConst(out_cb)}}));
     }
     InitInserter inserter;
     Stmt body = inserter.Run(kernel.body, state);

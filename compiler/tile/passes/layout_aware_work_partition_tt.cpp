@@ -1,8 +1,8 @@
 #include "compiler/tile/passes/layout_aware_work_partition_tt.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "compiler/tile/analysis/affine.h"
 #include "compiler/tile/ir/mutator.h"

@@ -29,16 +29,20 @@ class CBProtocol : public StmtMutator {
       writes |= std::holds_alternative<TileWriteStmt>(s->node);
     });
     std::vector<Stmt> seq;
-    seq.push_back(Call(produce ? Intrinsic::cb_reserve_back : Intrinsic::cb_wait_front, {Cb(op.cb, loc), op.pages}, loc));
+    seq.push_back(
+        Call(produce ? Intrinsic::cb_reserve_back : Intrinsic::cb_wait_front, {Cb(op.cb, loc), op.pages}, loc));
     Stmt body;
     if (reads || writes) {
       const VarId ptr = NewVar(func_, fmt::format("{}_l1", CbName(op.cb)));
       l1_[op.cb] = ptr;
-      std::vector<Stmt> inner = {Mutate(op.body),
-                                 Call(reads ? Intrinsic::noc_async_read_barrier : Intrinsic::noc_async_write_barrier, {}, loc)};
-      body = MakeStmt(LetStmt{ptr, MakeIndexCall(produce ? Intrinsic::get_write_ptr : Intrinsic::get_read_ptr, {Cb(op.cb, loc)}, loc),
-                              MakeSeq(std::move(inner), loc)},
-                      loc);
+      std::vector<Stmt> inner = {
+          Mutate(op.body),
+          Call(reads ? Intrinsic::noc_async_read_barrier : Intrinsic::noc_async_write_barrier, {}, loc)};
+      body = MakeStmt(
+          LetStmt{ptr,
+                  MakeIndexCall(produce ? Intrinsic::get_write_ptr : Intrinsic::get_read_ptr, {Cb(op.cb, loc)}, loc),
+                  MakeSeq(std::move(inner), loc)},
+          loc);
       l1_.erase(op.cb);
     } else {
       body = Mutate(op.body);
@@ -68,18 +72,18 @@ class CBProtocol : public StmtMutator {
     Stmt reads = Mutate(op.sender_body);
     l1_.erase(op.cb);
     const Index bytes = MakeIndexBinary(IndexOp::Mul, op.pages, PageSize(op.cb, loc), loc);
-    Stmt send = MakeSeq(
-        {reads, Call(Intrinsic::noc_async_read_barrier, {}, loc),
-         Call(Intrinsic::noc_semaphore_wait, {sender, dests}, loc),
-         Call(Intrinsic::noc_semaphore_set, {sender, C(0, loc)}, loc),
-         Call(Intrinsic::noc_async_write_multicast, {l1, mcast_addr(l1), bytes, dests}, loc),
-         Call(Intrinsic::noc_semaphore_set, {receiver, C(1, loc)}, loc),
-         Call(Intrinsic::noc_semaphore_set_multicast, {receiver, mcast_addr(receiver), dests}, loc)},
-        loc);
+    Stmt send = MakeSeq({reads, Call(Intrinsic::noc_async_read_barrier, {}, loc),
+                         Call(Intrinsic::noc_semaphore_wait, {sender, dests}, loc),
+                         Call(Intrinsic::noc_semaphore_set, {sender, C(0, loc)}, loc),
+                         Call(Intrinsic::noc_async_write_multicast, {l1, mcast_addr(l1), bytes, dests}, loc),
+                         Call(Intrinsic::noc_semaphore_set, {receiver, C(1, loc)}, loc),
+                         Call(Intrinsic::noc_semaphore_set_multicast, {receiver, mcast_addr(receiver), dests}, loc)},
+                        loc);
     Stmt receive = MakeSeq(
         {Call(Intrinsic::noc_semaphore_set, {receiver, C(0, loc)}, loc),
          Call(Intrinsic::noc_semaphore_inc,
-              {MakeIndexCall(Intrinsic::get_noc_addr, {arg("sender_x"), arg("sender_y"), sender}, loc), C(1, loc)}, loc),
+              {MakeIndexCall(Intrinsic::get_noc_addr, {arg("sender_x"), arg("sender_y"), sender}, loc), C(1, loc)},
+              loc),
          Call(Intrinsic::noc_semaphore_wait, {receiver, C(1, loc)}, loc)},
         loc);
     Stmt body = MakeSeq({MakeStmt(IfStmt{arg("is_sender"), send, receive}, loc),
@@ -87,21 +91,24 @@ class CBProtocol : public StmtMutator {
                         loc);
     body = MakeStmt(LetStmt{ptr, MakeIndexCall(Intrinsic::get_write_ptr, {Cb(op.cb, loc)}, loc), body}, loc);
     body = MakeSeq({Call(Intrinsic::cb_reserve_back, {Cb(op.cb, loc), op.pages}, loc), body}, loc);
-    body = MakeStmt(LetStmt{receiver_sem, MakeIndexCall(Intrinsic::get_semaphore, {arg("receiver_sem")}, loc), body}, loc);
+    body =
+        MakeStmt(LetStmt{receiver_sem, MakeIndexCall(Intrinsic::get_semaphore, {arg("receiver_sem")}, loc), body}, loc);
     return MakeStmt(LetStmt{sender_sem, MakeIndexCall(Intrinsic::get_semaphore, {arg("sender_sem")}, loc), body}, loc);
   }
 
   Stmt Visit(const Stmt& self, const TileReadStmt& op) override {
     const SourceLocation loc = self->location;
     return Call(Intrinsic::noc_async_read,
-                {NocAddress(op.tensor, op.tile_row, op.tile_col, loc), L1(op.cb, op.slot, loc), AccessorPageSize(op.tensor, loc)},
+                {NocAddress(op.tensor, op.tile_row, op.tile_col, loc), L1(op.cb, op.slot, loc),
+                 AccessorPageSize(op.tensor, loc)},
                 loc);
   }
 
   Stmt Visit(const Stmt& self, const TileWriteStmt& op) override {
     const SourceLocation loc = self->location;
     return Call(Intrinsic::noc_async_write,
-                {L1(op.cb, op.slot, loc), NocAddress(op.tensor, op.tile_row, op.tile_col, loc), AccessorPageSize(op.tensor, loc)},
+                {L1(op.cb, op.slot, loc), NocAddress(op.tensor, op.tile_row, op.tile_col, loc),
+                 AccessorPageSize(op.tensor, loc)},
                 loc);
   }
 
@@ -129,7 +136,8 @@ class CBProtocol : public StmtMutator {
 
   Index L1(int32_t cb, const Index& slot, SourceLocation loc) const {
     auto it = l1_.find(cb);
-    if (it == l1_.end()) Internal("LowerCBIntrinsics", fmt::format("a tile transfer of c_{} outside its CB region", cb));
+    if (it == l1_.end())
+      Internal("LowerCBIntrinsics", fmt::format("a tile transfer of c_{} outside its CB region", cb));
     return Simplify(MakeIndexBinary(IndexOp::Add, MakeIndexVar(it->second, loc),
                                     MakeIndexBinary(IndexOp::Mul, slot, PageSize(cb, loc), loc), loc));
   }
@@ -148,11 +156,14 @@ class CBProtocol : public StmtMutator {
   Index NocAddress(BufferId tensor, const Index& row, const Index& col, SourceLocation loc) const {
     const Buffer& t = BufferOf(func_, tensor);
     const uint32_t offset = AccessorOffset(tensor);
-    Index page = Simplify(MakeIndexBinary(IndexOp::Add, MakeIndexBinary(IndexOp::Mul, row, C(t.layout->tile_cols, loc), loc), col, loc));
+    Index page = Simplify(
+        MakeIndexBinary(IndexOp::Add, MakeIndexBinary(IndexOp::Mul, row, C(t.layout->tile_cols, loc), loc), col, loc));
     Index is_dram = MakeIndexBinary(
-        IndexOp::Ne, MakeIndexBinary(IndexOp::BitAnd, MakeIndexCompileTimeArg(offset, loc), C(2, loc), loc), C(0, loc), loc);
+        IndexOp::Ne, MakeIndexBinary(IndexOp::BitAnd, MakeIndexCompileTimeArg(offset, loc), C(2, loc), loc), C(0, loc),
+        loc);
     return MakeIndexCall(Intrinsic::get_noc_addr_interleaved,
-                         {page, MakeIndexArg(t.name + "_addr", loc), AccessorPageSize(tensor, loc), is_dram, C(0, loc)}, loc);
+                         {page, MakeIndexArg(t.name + "_addr", loc), AccessorPageSize(tensor, loc), is_dram, C(0, loc)},
+                         loc);
   }
 
   PrimFunc& func_;

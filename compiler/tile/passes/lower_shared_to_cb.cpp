@@ -1,8 +1,8 @@
 #include "compiler/tile/passes/lower_shared_to_cb.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "compiler/tile/analysis/affine.h"
 #include "compiler/tile/ir/mutator.h"
@@ -98,23 +98,24 @@ class ParallelTensorReads : public StmtMutator {
       for (VarId v : parallel_->vars) free &= !base.DependsOn(v);
       if (free && base.DivisibleBy(kTileDim)) return FromAffine(base, loc);
     }
-    FailAt(func_, loc,
-           fmt::format("'{}' is read in T.Parallel at an index the tile engine cannot follow: each index must be a "
-                       "tile-aligned block offset plus the parallel variable ('{}'), e.g. {}[by * 128 + i, bx * 128 + j]",
-                       tensor, func_.vars[var.index].name, tensor));
+    FailAt(
+        func_, loc,
+        fmt::format("'{}' is read in T.Parallel at an index the tile engine cannot follow: each index must be a "
+                    "tile-aligned block offset plus the parallel variable ('{}'), e.g. {}[by * 128 + i, bx * 128 + j]",
+                    tensor, func_.vars[var.index].name, tensor));
   }
 
   BufferId WindowFor(const ValueLoad& load, SourceLocation loc) {
     const Buffer& tensor = BufferOf(func_, load.buffer);
     if (load.indices.size() != 2) {
-      FailAt(func_, loc, fmt::format("'{}' is read in T.Parallel with {} indices: only 2-D tensors (the block's own "
-                                     "window, no broadcasting) can be element-wise operands",
-                                     tensor.name, load.indices.size()));
+      FailAt(func_, loc,
+             fmt::format("'{}' is read in T.Parallel with {} indices: only 2-D tensors (the block's own "
+                         "window, no broadcasting) can be element-wise operands",
+                         tensor.name, load.indices.size()));
     }
     Index row = BaseOf(load.indices[0], parallel_->vars[0], tensor.name, loc);
     Index col = BaseOf(load.indices[1], parallel_->vars[1], tensor.name, loc);
-    const std::string key =
-        fmt::format("{}[{}, {}]", load.buffer.index, Print(func_, row), Print(func_, col));
+    const std::string key = fmt::format("{}[{}, {}]", load.buffer.index, Print(func_, row), Print(func_, col));
     for (const Window& w : windows_) {
       if (w.key == key) return w.buffer;
     }
@@ -188,8 +189,9 @@ tir::PrimFunc LowerSharedToCB(tir::PrimFunc func, const CompileOptions&) {
     Buffer& buffer = func.buffers[i];
     if (buffer.scope != Scope::Shared) continue;
     if (next_cb > kLastSharedCb) {
-      FailAt(func, buffer.location, fmt::format("more than {} shared buffers: the reader has CBs c_{}..c_{}",
-                                                kLastSharedCb - kFirstSharedCb + 1, kFirstSharedCb, kLastSharedCb));
+      FailAt(func, buffer.location,
+             fmt::format("more than {} shared buffers: the reader has CBs c_{}..c_{}",
+                         kLastSharedCb - kFirstSharedCb + 1, kFirstSharedCb, kLastSharedCb));
     }
     buffer.cb_index = next_cb++;
     const uint32_t depth = stages.count(i) ? stages[i] : 1;

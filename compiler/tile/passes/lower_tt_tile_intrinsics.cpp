@@ -1,8 +1,8 @@
 #include "compiler/tile/passes/lower_tt_tile_intrinsics.h"
 
-#include <set>
-
 #include <fmt/format.h>
+
+#include <set>
 
 #include "compiler/tile/analysis/affine.h"
 #include "compiler/tile/analysis/ranges.h"
@@ -51,8 +51,10 @@ Use FirstUse(const PrimFunc& func, const std::vector<Stmt>& stmts, BufferId buff
             writes |= store->buffer == buffer;
           }
         });
-        if (reads) found = Use::ReadInParallel;
-        else if (writes) found = Use::OverwriteInParallel;
+        if (reads)
+          found = Use::ReadInParallel;
+        else if (writes)
+          found = Use::OverwriteInParallel;
       }
     });
     if (found != Use::None) return found;
@@ -99,7 +101,9 @@ class TileLowering {
 
   Index C(int64_t v, SourceLocation loc) const { return MakeIndexConst(v, loc); }
   Index Add(Index a, Index b, SourceLocation loc) const { return Simplify(MakeIndexBinary(IndexOp::Add, a, b, loc)); }
-  Index Mul(Index a, int64_t b, SourceLocation loc) const { return Simplify(MakeIndexBinary(IndexOp::Mul, a, C(b, loc), loc)); }
+  Index Mul(Index a, int64_t b, SourceLocation loc) const {
+    return Simplify(MakeIndexBinary(IndexOp::Mul, a, C(b, loc), loc));
+  }
   Stmt Call(Intrinsic intrinsic, std::vector<Index> args, SourceLocation loc) const {
     return MakeStmt(CallStmt{intrinsic, std::move(args)}, loc);
   }
@@ -169,8 +173,10 @@ class TileLowering {
             return nullptr;
           } else if constexpr (std::is_same_v<T, FillStmt>) {
             if (Buf(op.buffer).scope != Scope::Fragment || op.value != 0.0) {
-              FailAt(func_, loc, fmt::format("unsupported: T.fill of '{}' with {} (only T.clear / T.fill(.., 0) of an "
-                                             "accumulator fragment)", Buf(op.buffer).name, op.value));
+              FailAt(func_, loc,
+                     fmt::format("unsupported: T.fill of '{}' with {} (only T.clear / T.fill(.., 0) of an "
+                                 "accumulator fragment)",
+                                 Buf(op.buffer).name, op.value));
             }
             frags_[op.buffer.index] = {FragState::Kind::Zero, -1};
             return nullptr;
@@ -213,10 +219,10 @@ class TileLowering {
     const Buffer& frag = Buf(f);
     const uint32_t capacity = options_.fp32_dest_acc_en ? 8 : 16;
     if (TileCount(frag) > capacity) {
-      FailAt(func_, frag.location,
-             fmt::format("'{}' holds {} tiles but DST holds {} ({}): use a smaller block (e.g. 128x128 with bf16 DST)",
-                         frag.name, TileCount(frag), capacity,
-                         options_.fp32_dest_acc_en ? "fp32_dest_acc_en" : "bf16"));
+      FailAt(
+          func_, frag.location,
+          fmt::format("'{}' holds {} tiles but DST holds {} ({}): use a smaller block (e.g. 128x128 with bf16 DST)",
+                      frag.name, TileCount(frag), capacity, options_.fp32_dest_acc_en ? "fp32_dest_acc_en" : "bf16"));
     }
     if (const auto* gemm = std::get_if<GemmStmt>(&s->node); gemm && gemm->clear_accum) {
       frags_[f.index] = {FragState::Kind::Zero, -1};
@@ -250,8 +256,10 @@ class TileLowering {
         break;
       }
       case Use::Gemm:
-        FailAt(func_, loc, fmt::format("unsupported: '{}' is accumulated by two separate T.gemm statements; put them "
-                                       "in one loop", frag.name));
+        FailAt(func_, loc,
+               fmt::format("unsupported: '{}' is accumulated by two separate T.gemm statements; put them "
+                           "in one loop",
+                           frag.name));
       case Use::None:
       case Use::OverwriteInParallel:
         frags_[f.index] = {};  // the accumulated value is never used
@@ -268,9 +276,10 @@ class TileLowering {
       Index offset = region.offsets.size() == 2 ? region.offsets[d] : (d == 0 ? C(0, loc) : region.offsets.at(0));
       std::optional<Affine> a = ToAffine(offset);
       if (!a || !a->DivisibleBy(kTileDim)) {
-        FailAt(func_, loc, fmt::format("T.copy of '{}' at offset `{}`: offsets must be multiples of 32 (whole tiles) "
-                                       "and linear in the block and loop indices",
-                                       tensor.name, Print(func_, offset)));
+        FailAt(func_, loc,
+               fmt::format("T.copy of '{}' at offset `{}`: offsets must be multiples of 32 (whole tiles) "
+                           "and linear in the block and loop indices",
+                           tensor.name, Print(func_, offset)));
       }
       bases.push_back(Simplify(FromAffine(a->DividedBy(kTileDim), loc)));
     }
@@ -284,7 +293,8 @@ class TileLowering {
     return MakeStmt(IfStmt{MakeIndexBinary(IndexOp::Lt, tile, C(limit, loc), loc), std::move(body), nullptr}, loc);
   }
 
-  Stmt TileLoop(const Buffer& onchip, SourceLocation loc, const std::function<Stmt(Index r, Index c, Index slot)>& body) {
+  Stmt TileLoop(const Buffer& onchip, SourceLocation loc,
+                const std::function<Stmt(Index r, Index c, Index slot)>& body) {
     const uint32_t rows = onchip.layout->tile_rows, cols = onchip.layout->tile_cols;
     return For("r", rows, loc, [&](Index r) {
       return For("c", cols, loc, [&](Index c) { return body(r, c, Add(Mul(r, cols, loc), c, loc)); });
@@ -302,9 +312,10 @@ class TileLowering {
         frags_[op.dst.buffer.index] = {FragState::Kind::Cb, cb};
       } else {
         if (src.dtype != dst.dtype) {
-          FailAt(func_, loc, fmt::format("T.copy from {} '{}' into {} '{}': the reader copies tiles as they are, so "
-                                         "both must have the same dtype", ToString(src.dtype), src.name,
-                                         ToString(dst.dtype), dst.name));
+          FailAt(func_, loc,
+                 fmt::format("T.copy from {} '{}' into {} '{}': the reader copies tiles as they are, so "
+                             "both must have the same dtype",
+                             ToString(src.dtype), src.name, ToString(dst.dtype), dst.name));
         }
         if (pending_.count(op.dst.buffer.index)) {
           FailAt(func_, loc, fmt::format("'{}' is filled again before its previous contents were used", dst.name));
@@ -343,8 +354,9 @@ class TileLowering {
         state = {};
       }
       if (cb_dtype != dst.dtype) {
-        FailAt(func_, loc, fmt::format("T.copy of {} '{}' into {} tensor '{}': cast it in a T.Parallel first",
-                                       ToString(cb_dtype), src.name, ToString(dst.dtype), dst.name));
+        FailAt(func_, loc,
+               fmt::format("T.copy of {} '{}' into {} tensor '{}': cast it in a T.Parallel first", ToString(cb_dtype),
+                           src.name, ToString(dst.dtype), dst.name));
       }
       Stmt writes = TileLoop(src, loc, [&, row_base = row_base, col_base = col_base](Index r, Index c, Index slot) {
         Index row = Add(row_base, r, loc), col = Add(col_base, c, loc);
@@ -354,8 +366,9 @@ class TileLowering {
       });
       return MakeStmt(CBRegionStmt{cb, C(TileCount(src), loc), CBAccess::Consume, writes}, loc);
     }
-    FailAt(func_, loc, fmt::format("unsupported: T.copy from {} '{}' to {} '{}' (one side must be a tensor)",
-                                   ToString(src.scope), src.name, ToString(dst.scope), dst.name));
+    FailAt(func_, loc,
+           fmt::format("unsupported: T.copy from {} '{}' to {} '{}' (one side must be a tensor)", ToString(src.scope),
+                       src.name, ToString(dst.scope), dst.name));
   }
 
   Stmt LowerGemm(const GemmStmt& op, SourceLocation loc) {
@@ -364,8 +377,8 @@ class TileLowering {
     const Buffer& c = Buf(op.c);
     for (const Buffer* operand : {&a, &b}) {
       if (operand->scope != Scope::Shared) {
-        FailAt(func_, loc, fmt::format("T.gemm operand '{}' must be a T.alloc_shared buffer filled by T.copy",
-                                       operand->name));
+        FailAt(func_, loc,
+               fmt::format("T.gemm operand '{}' must be a T.alloc_shared buffer filled by T.copy", operand->name));
       }
     }
     if (op.transpose_a) FailAt(func_, loc, "unsupported: T.gemm(..., transpose_A=True); transpose_B is supported");
@@ -374,16 +387,17 @@ class TileLowering {
     }
     auto origin_a = pending_.find(op.a.index);
     if (origin_a == pending_.end() || !pending_.count(op.b.index)) {
-      FailAt(func_, loc, fmt::format("T.gemm reads '{}' before T.copy filled it",
-                                     origin_a == pending_.end() ? a.name : b.name));
+      FailAt(func_, loc,
+             fmt::format("T.gemm reads '{}' before T.copy filled it", origin_a == pending_.end() ? a.name : b.name));
     }
     const uint32_t mb = a.layout->tile_rows, kb = a.layout->tile_cols;
     const uint32_t nb = op.transpose_b ? b.layout->tile_rows : b.layout->tile_cols;
     const uint32_t kb_b = op.transpose_b ? b.layout->tile_cols : b.layout->tile_rows;
     if (kb != kb_b || c.layout->tile_rows != mb || c.layout->tile_cols != nb) {
-      FailAt(func_, loc, fmt::format("T.gemm shapes do not agree: {} is {}x{}, {} is {}x{}{}, {} is {}x{}", a.name,
-                                     a.shape[0], a.shape[1], b.name, b.shape[0], b.shape[1],
-                                     op.transpose_b ? " (transposed)" : "", c.name, c.shape[0], c.shape[1]));
+      FailAt(func_, loc,
+             fmt::format("T.gemm shapes do not agree: {} is {}x{}, {} is {}x{}{}, {} is {}x{}", a.name, a.shape[0],
+                         a.shape[1], b.name, b.shape[0], b.shape[1], op.transpose_b ? " (transposed)" : "", c.name,
+                         c.shape[0], c.shape[1]));
     }
     const Origin origin = origin_a->second;
     const uint32_t k_limit = Buf(origin.tensor).layout->tile_cols;
@@ -395,14 +409,16 @@ class TileLowering {
           Index a_tile = Add(Mul(i, kb, loc), kk, loc);
           Index b_tile = op.transpose_b ? Add(Mul(j, kb, loc), kk, loc) : Add(Mul(kk, nb, loc), j, loc);
           Index dst = Add(Mul(i, nb, loc), j, loc);
-          return Call(Intrinsic::matmul_tiles, {C(cb_a, loc), C(cb_b, loc), a_tile, b_tile, dst, C(transpose, loc)}, loc);
+          return Call(Intrinsic::matmul_tiles, {C(cb_a, loc), C(cb_b, loc), a_tile, b_tile, dst, C(transpose, loc)},
+                      loc);
         });
       });
       return GuardTile(Add(origin.col_base, kk, loc), k_limit, inner, loc);
     });
     pending_.erase(op.a.index);
     pending_.erase(op.b.index);
-    Stmt region = MakeStmt(CBRegionStmt{cb_b, C(b.layout->tile_rows * b.layout->tile_cols, loc), CBAccess::Consume, loops}, loc);
+    Stmt region =
+        MakeStmt(CBRegionStmt{cb_b, C(b.layout->tile_rows * b.layout->tile_cols, loc), CBAccess::Consume, loops}, loc);
     return MakeStmt(CBRegionStmt{cb_a, C(mb * kb, loc), CBAccess::Consume, region}, loc);
   }
 
@@ -466,8 +482,10 @@ class TileLowering {
       const StoreStmt& store = *stores[n];
       const Buffer& target = Buf(store.buffer);
       if (target.scope != Scope::Fragment) {
-        FailAt(func_, store_locs[n], fmt::format("T.Parallel stores into '{}': only T.alloc_fragment buffers can be "
-                                                 "stored element-wise", target.name));
+        FailAt(func_, store_locs[n],
+               fmt::format("T.Parallel stores into '{}': only T.alloc_fragment buffers can be "
+                           "stored element-wise",
+                           target.name));
       }
       CheckParallelIndices(op, store.indices, target, store_locs[n]);
       if (!stored.insert(store.buffer.index).second) {
@@ -484,8 +502,9 @@ class TileLowering {
       for (const auto& [buffer, cb] : operand_cb) {
         (void)cb;
         if (stored.count(buffer) && buffer != stores[n]->buffer.index) {
-          FailAt(func_, store_locs[n], "unsupported: a T.Parallel statement reading a buffer another statement of "
-                                       "the same T.Parallel stores");
+          FailAt(func_, store_locs[n],
+                 "unsupported: a T.Parallel statement reading a buffer another statement of "
+                 "the same T.Parallel stores");
         }
       }
     }
@@ -515,15 +534,17 @@ class TileLowering {
       ok = v && v->var == op.vars[d];
     }
     if (!ok) {
-      FailAt(func_, loc, fmt::format("'{}' must be indexed [{}, {}] in this T.Parallel (the whole buffer, element by "
-                                     "element)", buffer.name,
-                                     op.vars.size() > 0 ? func_.vars[op.vars[0].index].name : "i",
-                                     op.vars.size() > 1 ? func_.vars[op.vars[1].index].name : "j"));
+      FailAt(func_, loc,
+             fmt::format("'{}' must be indexed [{}, {}] in this T.Parallel (the whole buffer, element by "
+                         "element)",
+                         buffer.name, op.vars.size() > 0 ? func_.vars[op.vars[0].index].name : "i",
+                         op.vars.size() > 1 ? func_.vars[op.vars[1].index].name : "j"));
     }
     if (buffer.shape.size() != 2 || buffer.shape[0] != op.extents.at(0) || buffer.shape[1] != op.extents.at(1)) {
-      FailAt(func_, loc, fmt::format("T.Parallel({}, {}) does not cover '{}' ({}): element-wise statements run over "
-                                     "whole buffers", op.extents.at(0), op.extents.at(1), buffer.name,
-                                     fmt::join(buffer.shape, "x")));
+      FailAt(func_, loc,
+             fmt::format("T.Parallel({}, {}) does not cover '{}' ({}): element-wise statements run over "
+                         "whole buffers",
+                         op.extents.at(0), op.extents.at(1), buffer.name, fmt::join(buffer.shape, "x")));
     }
   }
 

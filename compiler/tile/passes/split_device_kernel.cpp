@@ -50,9 +50,9 @@ tir::PrimFunc SplitDeviceKernel(tir::PrimFunc func, const CompileOptions&) {
     KernelRole role;
     uint8_t bits;
   } kernels[] = {
-      {kReaderName, KernelRole::DataMovement1, kReader},
+      {kReaderName, KernelRole::DataMovement0, kReader},
       {kComputeName, KernelRole::Compute, kCompute},
-      {kWriterName, KernelRole::DataMovement0, kWriter},
+      {kWriterName, KernelRole::DataMovement1, kWriter},
   };
   for (const auto& k : kernels) {
     DeviceKernel kernel;

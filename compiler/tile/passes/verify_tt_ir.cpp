@@ -9,9 +9,11 @@ namespace tilesim::tile {
 
 tir::PrimFunc VerifyTTIR(tir::PrimFunc func, const CompileOptions&) {
   if (func.body) Internal("VerifyTTIR", "the body was not split into kernels");
-  if (func.kernels.size() != 3) Internal("VerifyTTIR", fmt::format("{} kernels, expected reader, compute, writer", func.kernels.size()));
+  if (func.kernels.size() != 3)
+    Internal("VerifyTTIR", fmt::format("{} kernels, expected reader, compute, writer", func.kernels.size()));
   const std::vector<std::string> errors = tir::VerifyTileIR(func, /*lowered=*/true);
-  if (!errors.empty()) Internal("VerifyTTIR", fmt::format("{} problems:\n  {}", errors.size(), fmt::join(errors, "\n  ")));
+  if (!errors.empty())
+    Internal("VerifyTTIR", fmt::format("{} problems:\n  {}", errors.size(), fmt::join(errors, "\n  ")));
   return func;
 }
 
