@@ -357,7 +357,7 @@ TEST(MetaliumCppBackend, EmitKernelSourceDocumentsItsArguments) {
   plan.compile_time_args = {7, 9};
   plan.runtime_arg_names = {"c_addr", "start", "count"};
   const std::string source = tile::EmitKernelSource(plan);
-  EXPECT_EQ(source.rfind("// writer.cpp: the writer kernel", 0), 0u) << source;
+  EXPECT_EQ(source.rfind("// writer.cpp: the data movement kernel on RISCV_1 (NCRISC)", 0), 0u) << source;
   EXPECT_NE(source.find("// Compile-time args (the host passes them): 7, 9"), std::string::npos) << source;
   EXPECT_NE(source.find("// Runtime args: 0 c_addr, 1 start, 2 count"), std::string::npos) << source;
 }
