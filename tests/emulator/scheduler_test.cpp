@@ -195,9 +195,10 @@ TEST(Scheduler, TheCallingThreadRunsKernels) {
 }
 
 // Kernel `setter` sets its core's semaphore with a plain L1 store, which signals nobody, then spins until
-// the waiter has run. Only the periodic recheck by a worker between slices can wake the waiter, also when
-// the spinner holds the only thread.
-TEST(Scheduler, ASemaphoreSetByAPlainStoreWakesItsWaiterWhileAnotherKernelSpins) {
+// the waiter has run. Only the periodic recheck by a worker between slices can wake the waiter, and the
+// spinner holds the only thread. (One thread only: with two, the kernels' plain L1 stores and loads of the
+// flag race, as they would on hardware, and ThreadSanitizer would rightly say so.)
+TEST(Scheduler, ASemaphoreSetByAPlainStoreWakesItsWaiterWhileAnotherKernelSpinsOnTheOnlyThread) {
   Device device(DeviceConfig{});
   KernelBuilder waiter("waiter", KernelRole::DataMovement0);
   waiter.noc_semaphore_wait(0x100u, 1u);
@@ -211,15 +212,11 @@ TEST(Scheduler, ASemaphoreSetByAPlainStoreWakesItsWaiterWhileAnotherKernelSpins)
   ProgramSpec p;
   p.kernels = {Place(Compile(waiter), {core}), Place(Compile(setter), {core})};
   p.cores.push_back(CoreResources{core, {}, {SemaphoreSpec{0, 0x100, 0}}});
-  for (uint32_t threads : {1u, 2u}) {
-    WriteWord(device, core, 0x2000, 0);
-    WriteWord(device, core, 0x2004, 0);
-    const auto start = Clock::now();
-    const Outcome out = RunCollecting(device, p, threads, std::chrono::milliseconds(5000));
-    ASSERT_TRUE(out.result.ok()) << "threads " << threads << ": " << out.result.message;
-    EXPECT_LT(Seconds(start), 1.0) << "threads " << threads;  // one poll interval (<= 20 ms), not the timeout
-    EXPECT_EQ(ReadWord(device, core, 0x2004), 2u) << "threads " << threads;
-  }
+  const auto start = Clock::now();
+  const Outcome out = RunCollecting(device, p, 1, std::chrono::milliseconds(5000));
+  ASSERT_TRUE(out.result.ok()) << out.result.message;  // not a livelock after 5 s
+  EXPECT_LT(Seconds(start), 3.0);                       // a poll interval (<= 20 ms) and the spinning
+  EXPECT_EQ(ReadWord(device, core, 0x2004), 2u);
 }
 
 TEST(Scheduler, EmptyProgramFinishesAtOnce) {
