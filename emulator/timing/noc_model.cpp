@@ -16,6 +16,7 @@ constexpr double kInfinity = std::numeric_limits<double>::infinity();
 constexpr double kDoneBytes = 1e-6;
 // Progressive filling never hands out a zero rate in exact arithmetic; rounding must not either.
 constexpr double kMinRate = 1e-9;
+constexpr uint32_t kNone = 0xFFFFFFFFu;
 
 }  // namespace
 
@@ -25,30 +26,31 @@ NocModel::NocModel(NocParams params) : params_(std::move(params)) {
   const uint32_t links = LinkCount(grid_);
   // Layout: links, then per NoC and tile the injecting NIU, the ejecting NIU and the packet issue
   // budget of an initiator, then one DRAM channel per bank.
-  resources_.resize(links + 6 * nodes_ + params_.shape.dram_banks.size());
-  for (uint32_t i = 0; i < links; ++i) resources_[i].capacity = params_.link_bytes_per_cycle;
+  capacity_.resize(links + 6 * nodes_ + params_.shape.dram_banks.size());
+  usage_.resize(capacity_.size());
+  for (uint32_t i = 0; i < links; ++i) capacity_[i] = params_.link_bytes_per_cycle;
   for (uint32_t noc = 0; noc < 2; ++noc) {
     for (uint32_t y = 0; y < grid_.size_y; ++y) {
       for (uint32_t x = 0; x < grid_.size_x; ++x) {
         const bool dram = params_.shape.IsDram({x, y});
-        resources_[InjectResource(noc, {x, y})].capacity =
+        capacity_[InjectResource(noc, {x, y})] =
             dram ? params_.dram_inject_bytes_per_cycle : params_.worker_inject_bytes_per_cycle;
-        resources_[EjectResource(noc, {x, y})].capacity =
+        capacity_[EjectResource(noc, {x, y})] =
             dram ? params_.dram_eject_bytes_per_cycle : params_.worker_eject_bytes_per_cycle;
-        resources_[IssueResource(noc, {x, y})].capacity = 1.0;
+        capacity_[IssueResource(noc, {x, y})] = 1.0;
       }
     }
   }
   for (uint32_t bank = 0; bank < params_.shape.dram_banks.size(); ++bank) {
-    resources_[links + 6 * nodes_ + bank].capacity = params_.dram_channel_bytes_per_cycle;
+    capacity_[links + 6 * nodes_ + bank] = params_.dram_channel_bytes_per_cycle;
   }
-  users_.resize(resources_.size());
-  busy_position_.assign(resources_.size(), kNotBusy);
-  resource_mark_.assign(resources_.size(), 0);
-  demand_.assign(resources_.size(), 0);
-  scratch_capacity_.resize(resources_.size());
-  scratch_weight_.resize(resources_.size());
-  scratch_users_.resize(resources_.size());
+  users_.resize(capacity_.size());
+  demand_.assign(capacity_.size(), 0);
+  busy_since_.assign(capacity_.size(), 0);
+  resource_mark_.assign(capacity_.size(), 0);
+  dirty_mark_.assign(capacity_.size(), 0);
+  shared_.assign(capacity_.size(), 0);
+  local_index_.assign(capacity_.size(), 0);
 }
 
 uint32_t NocModel::InjectResource(uint32_t noc, NocCoord c) const {
@@ -62,6 +64,8 @@ uint32_t NocModel::EjectResource(uint32_t noc, NocCoord c) const {
 uint32_t NocModel::IssueResource(uint32_t noc, NocCoord c) const {
   return LinkCount(grid_) + (4 + noc) * nodes_ + c.y * grid_.size_x + c.x;
 }
+
+
 
 std::optional<uint32_t> NocModel::DramResource(NocCoord c) const {
   const std::optional<uint32_t> bank = params_.shape.DramBankAt(c);
@@ -175,15 +179,18 @@ TransferId NocModel::Submit(const NocTransfer& t) {
     Flow flow;
     flow.transfer = id;
     flow.ready = ready;
-    flow.remaining = static_cast<double>(size);
+    flow.bytes = static_cast<double>(size);
+    flow.remaining = flow.bytes;
     flow.peak = params_.PacketThroughput(size);
     flow.group = group;
-    flow.resources = path;
+    flow.path_begin = static_cast<uint32_t>(path_resources_.size());
+    flow.path_size = static_cast<uint32_t>(path.size());
+    path_resources_.insert(path_resources_.end(), path.begin(), path.end());
     // Every packet costs its initiator a fixed share of issue time, so a stream of packets of one size
     // sustains the throughput curve's value for that size: the issue budget (capacity 1) is spent at
     // 1 / throughput per byte.
-    flow.weights.assign(path.size(), 1.0);
-    flow.weights[0] = 1.0 / flow.peak;
+    path_weights_.push_back(1.0 / flow.peak);
+    path_weights_.insert(path_weights_.end(), path.size() - 1, 1.0);
     pending_.emplace(ready, static_cast<uint32_t>(flows_.size()));
     flows_.push_back(std::move(flow));
   }
@@ -197,15 +204,14 @@ void NocModel::StartWaiting(uint32_t g) {
     group.waiting.pop_front();
     ++group.active;
     active_.insert(std::upper_bound(active_.begin(), active_.end(), f), f);
+    earliest_finish_valid_ = false;
     const Flow& flow = flows_[f];
-    for (size_t k = 0; k < flow.resources.size(); ++k) {
-      const uint32_t r = flow.resources[k];
-      demand_[r] += flow.weights[k] * flow.peak;
-      if (users_[r].empty()) {
-        busy_position_[r] = static_cast<uint32_t>(busy_.size());
-        busy_.push_back(r);
-      }
+    for (uint32_t k = 0; k < flow.path_size; ++k) {
+      const uint32_t r = path_resources_[flow.path_begin + k];
+      demand_[r] += path_weights_[flow.path_begin + k] * flow.peak;
+      if (users_[r].empty()) busy_since_[r] = now_;
       users_[r].push_back(f);
+      shared_[r] = Shared(r);
       dirty_resources_.push_back(r);
     }
   }
@@ -213,181 +219,233 @@ void NocModel::StartWaiting(uint32_t g) {
 
 void NocModel::Retire(uint32_t f) {
   const Flow& flow = flows_[f];
-  for (size_t k = 0; k < flow.resources.size(); ++k) {
-    const uint32_t r = flow.resources[k];
+  for (uint32_t k = 0; k < flow.path_size; ++k) {
+    const uint32_t r = path_resources_[flow.path_begin + k];
+    const double weight = path_weights_[flow.path_begin + k];
     std::vector<uint32_t>& users = users_[r];
-    users.erase(std::remove(users.begin(), users.end(), f), users.end());
-    demand_[r] = users.empty() ? 0 : demand_[r] - flow.weights[k] * flow.peak;  // no drift once idle
-    if (users.empty() && busy_position_[r] != kNotBusy) {
-      const uint32_t last = busy_.back();
-      busy_[busy_position_[r]] = last;
-      busy_position_[last] = busy_position_[r];
-      busy_.pop_back();
-      busy_position_[r] = kNotBusy;
-    }
+    users.erase(std::find(users.begin(), users.end(), f));  // one use
+    demand_[r] = users.empty() ? 0 : demand_[r] - weight * flow.peak;  // no drift once idle
+    shared_[r] = Shared(r);
+    usage_[r].bytes += flow.bytes * weight;
+    if (users.empty()) usage_[r].busy_cycles += now_ - busy_since_[r];
     dirty_resources_.push_back(r);
   }
 }
 
 void NocModel::AdmitReady() {
-  std::vector<uint32_t> touched;
+  touched_groups_.clear();
   while (!pending_.empty() && pending_.top().first <= now_) {
     const uint32_t f = pending_.top().second;
     pending_.pop();
     groups_[flows_[f].group].waiting.push_back(f);
-    touched.push_back(flows_[f].group);
+    touched_groups_.push_back(flows_[f].group);
   }
-  std::sort(touched.begin(), touched.end());
-  touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
-  for (uint32_t g : touched) StartWaiting(g);
+  std::sort(touched_groups_.begin(), touched_groups_.end());
+  touched_groups_.erase(std::unique(touched_groups_.begin(), touched_groups_.end()), touched_groups_.end());
+  for (uint32_t g : touched_groups_) StartWaiting(g);
 }
 
 bool NocModel::Shared(uint32_t r) const {
   // One user: the resource only caps that flow's rate (folded into its peak in ComputeRates). Demand at
   // every user's peak rate within capacity: it can never limit anyone. The margin keeps add/subtract
   // rounding in demand_ from turning an exact fit into a constraint.
-  return users_[r].size() > 1 && demand_[r] > resources_[r].capacity * (1 + 1e-9);
+  return users_[r].size() > 1 && demand_[r] > capacity_[r] * (1 + 1e-9);
 }
 
-void NocModel::ComputeRates() {
+void NocModel::CollectCoupledFlows() {
   // Only flows coupled to a flow that started or ended can change rate, and flows are coupled only
   // through resources that several of them use and that can run out of capacity (Shared): a constraint
   // that cannot bind does not take part in the max-min fair solution, and one with a single user is just
   // a cap on that user's rate. So start from the users of the resources the started and ended flows used
-  // (one of them may just have stopped being a constraint) and follow shared resources from there;
-  // solve only that set.
+  // (one of them may just have stopped being a constraint) and follow shared resources from there.
+  // Each flow's path is read once: its cap and its uses of shared resources are noted on the way.
   ++epoch_;
   flow_mark_.resize(flows_.size(), 0);
-  std::vector<uint32_t> flows;  // the coupled set, then sorted ascending so ties break the same way
-  std::vector<uint32_t> used;   // the shared resources they use, in the order found (deterministic)
-  std::vector<uint32_t> frontier;
+  flow_uses_.resize(flows_.size());
+  solve_flows_.clear();
+  solve_resources_.clear();
+  frontier_.clear();
+  uses_.clear();
   const auto add_users = [&](uint32_t r) {
     for (uint32_t f : users_[r]) {
       if (flow_mark_[f] == epoch_) continue;
       flow_mark_[f] = epoch_;
-      flows.push_back(f);
-      for (uint32_t next : flows_[f].resources) {
-        if (resource_mark_[next] != epoch_ && Shared(next)) frontier.push_back(next);
+      solve_flows_.push_back(f);
+      const Flow& flow = flows_[f];
+      FlowUses& noted = flow_uses_[f];
+      noted.begin = static_cast<uint32_t>(uses_.size());
+      noted.cap = flow.peak;
+      for (uint32_t k = 0; k < flow.path_size; ++k) {
+        const uint32_t next = path_resources_[flow.path_begin + k];
+        const double weight = path_weights_[flow.path_begin + k];
+        if (users_[next].size() == 1) noted.cap = std::min(noted.cap, capacity_[next] / weight);
+        if (!shared_[next]) continue;
+        uses_.push_back({next, weight});
+        if (resource_mark_[next] != epoch_) frontier_.push_back(next);
       }
+      noted.end = static_cast<uint32_t>(uses_.size());
     }
   };
-  for (uint32_t r : dirty_resources_) add_users(r);
-  dirty_resources_.clear();
-  while (!frontier.empty()) {
-    const uint32_t r = frontier.back();
-    frontier.pop_back();
-    if (resource_mark_[r] == epoch_) continue;
-    resource_mark_[r] = epoch_;
-    used.push_back(r);
+  for (uint32_t r : dirty_resources_) {
+    if (dirty_mark_[r] == epoch_) continue;  // its users are in already
+    dirty_mark_[r] = epoch_;
     add_users(r);
   }
-  if (flows.empty()) return;
-  std::sort(flows.begin(), flows.end());
+  dirty_resources_.clear();
+  while (!frontier_.empty()) {
+    const uint32_t r = frontier_.back();
+    frontier_.pop_back();
+    if (resource_mark_[r] == epoch_) continue;
+    resource_mark_[r] = epoch_;
+    local_index_[r] = static_cast<uint32_t>(solve_resources_.size());
+    solve_resources_.push_back(r);
+    add_users(r);
+  }
+  std::sort(solve_flows_.begin(), solve_flows_.end());
+}
 
-  // Progressive filling: raise every unfrozen flow's rate together; when a resource runs out of
-  // capacity (or a flow reaches its peak), freeze the flows it limits at the current level. A flow uses
-  // weight x rate of each resource's capacity. Flows are named by their position in `flows`.
-  for (uint32_t r : used) {
-    scratch_capacity_[r] = resources_[r].capacity;
-    scratch_weight_[r] = 0;
-  }
-  for (size_t i = 0; i < flows.size(); ++i) {
-    const Flow& flow = flows_[flows[i]];
-    for (size_t k = 0; k < flow.resources.size(); ++k) {
-      const uint32_t r = flow.resources[k];
-      if (resource_mark_[r] != epoch_) continue;  // not a constraint
-      scratch_users_[r].push_back(static_cast<uint32_t>(i));
-      scratch_weight_[r] += flow.weights[k];
+void NocModel::ComputeRates() {
+  CollectCoupledFlows();
+  if (solve_flows_.empty()) return;
+  earliest_finish_valid_ = false;
+  const size_t flow_count = solve_flows_.size();
+  const size_t constraint_count = solve_resources_.size();
+
+  // Local tables: per flow its uses of the constraints (edges, in path order) and its cap; per
+  // constraint its capacity, summed weight and users (ascending).
+  capacity_left_.resize(constraint_count);
+  open_weight_.assign(constraint_count, 0.0);
+  share_.resize(constraint_count);
+  user_begin_.assign(constraint_count + 1, 0);
+  for (size_t c = 0; c < constraint_count; ++c) capacity_left_[c] = capacity_[solve_resources_[c]];
+  edges_.clear();
+  edge_begin_.resize(flow_count + 1);
+  flow_cap_.resize(flow_count);
+  for (size_t i = 0; i < flow_count; ++i) {
+    const FlowUses& noted = flow_uses_[solve_flows_[i]];
+    edge_begin_[i] = static_cast<uint32_t>(edges_.size());
+    for (uint32_t u = noted.begin; u < noted.end; ++u) {
+      const uint32_t c = local_index_[uses_[u].resource];
+      edges_.push_back({c, uses_[u].weight});
+      open_weight_[c] += uses_[u].weight;
+      ++user_begin_[c + 1];
     }
+    flow_cap_[i] = noted.cap;
   }
-  // Each flow's own cap: its packet peak and the resources only it uses.
-  std::vector<double> cap(flows.size());
-  for (size_t i = 0; i < flows.size(); ++i) {
-    const Flow& flow = flows_[flows[i]];
-    cap[i] = flow.peak;
-    for (size_t k = 0; k < flow.resources.size(); ++k) {
-      const uint32_t r = flow.resources[k];
-      if (users_[r].size() == 1) cap[i] = std::min(cap[i], resources_[r].capacity / flow.weights[k]);
+  edge_begin_[flow_count] = static_cast<uint32_t>(edges_.size());
+  for (size_t c = 0; c < constraint_count; ++c) user_begin_[c + 1] += user_begin_[c];
+  user_list_.resize(edges_.size());
+  {
+    // Fill each constraint's users in flow order (ascending), reusing frontier_ as the fill cursors.
+    frontier_.assign(user_begin_.begin(), user_begin_.end() - 1);
+    for (size_t i = 0; i < flow_count; ++i) {
+      for (uint32_t e = edge_begin_[i]; e < edge_begin_[i + 1]; ++e) user_list_[frontier_[edges_[e].constraint]++] = static_cast<uint32_t>(i);
     }
+    frontier_.clear();
   }
-  std::vector<char> frozen(flows.size(), 0);
-  size_t left = flows.size();
+
+  // Progressive filling: raise every unfrozen flow's rate together; when a constraint runs out of
+  // capacity (or a flow reaches its cap), freeze the flows it limits at the current level. A flow uses
+  // weight x rate of each constraint's capacity. A constraint's share (the level at which it would run
+  // out) is kept up to date as flows freeze, so finding the next bottleneck is a plain minimum.
+  const auto update_share = [&](uint32_t c) {
+    share_[c] = open_weight_[c] <= kMinRate ? kInfinity  // no unfrozen user left (up to rounding)
+                                            : std::max(capacity_left_[c], 0.0) / open_weight_[c];
+  };
+  for (uint32_t c = 0; c < constraint_count; ++c) update_share(c);
+  frozen_.assign(flow_count, 0);
+  size_t left = flow_count;
   const auto freeze = [&](uint32_t i, double rate) {
-    Flow& flow = flows_[flows[i]];
-    frozen[i] = 1;
+    Flow& flow = flows_[solve_flows_[i]];
+    frozen_[i] = 1;
     flow.rate = std::max(rate, kMinRate);
-    for (size_t k = 0; k < flow.resources.size(); ++k) {
-      scratch_capacity_[flow.resources[k]] -= flow.rate * flow.weights[k];
-      scratch_weight_[flow.resources[k]] -= flow.weights[k];
+    for (uint32_t e = edge_begin_[i]; e < edge_begin_[i + 1]; ++e) {
+      capacity_left_[edges_[e].constraint] -= flow.rate * edges_[e].weight;
+      open_weight_[edges_[e].constraint] -= edges_[e].weight;
     }
     --left;
   };
+  const auto update_shares_of = [&](uint32_t i) {
+    for (uint32_t e = edge_begin_[i]; e < edge_begin_[i + 1]; ++e) update_share(edges_[e].constraint);
+  };
   while (left > 0) {
     double level = kInfinity;
-    for (size_t i = 0; i < flows.size(); ++i) {
-      if (!frozen[i]) level = std::min(level, cap[i]);
+    for (size_t i = 0; i < flow_count; ++i) {
+      if (!frozen_[i]) level = std::min(level, flow_cap_[i]);
     }
-    std::optional<uint32_t> bottleneck;
-    for (uint32_t r : used) {
-      if (scratch_weight_[r] <= kMinRate) continue;  // no unfrozen user left (up to rounding)
-      const double share = std::max(scratch_capacity_[r], 0.0) / scratch_weight_[r];
-      if (share < level) level = share, bottleneck = r;
+    uint32_t bottleneck = kNone;
+    for (uint32_t c = 0; c < constraint_count; ++c) {
+      if (share_[c] < level) level = share_[c], bottleneck = c;
     }
-    if (bottleneck) {
-      for (uint32_t i : scratch_users_[*bottleneck]) {
-        if (!frozen[i]) freeze(i, level);
+    if (bottleneck != kNone) {
+      for (uint32_t u = user_begin_[bottleneck]; u < user_begin_[bottleneck + 1]; ++u) {
+        if (!frozen_[user_list_[u]]) freeze(user_list_[u], level);
       }
+      for (uint32_t u = user_begin_[bottleneck]; u < user_begin_[bottleneck + 1]; ++u) update_shares_of(user_list_[u]);
     } else {
-      for (uint32_t i = 0; i < flows.size(); ++i) {
-        if (!frozen[i] && cap[i] <= level) freeze(i, cap[i]);
+      for (uint32_t i = 0; i < flow_count; ++i) {
+        if (!frozen_[i] && flow_cap_[i] <= level) freeze(i, flow_cap_[i]), update_shares_of(i);
       }
     }
   }
-  for (uint32_t r : used) scratch_users_[r].clear();
 }
 
 void NocModel::Progress(double dt) {
   if (dt <= 0) return;
   for (uint32_t f : active_) {
     Flow& flow = flows_[f];
-    const double moved = std::min(flow.remaining, flow.rate * dt);
-    flow.remaining -= moved;
-    for (size_t k = 0; k < flow.resources.size(); ++k) resources_[flow.resources[k]].usage.bytes += moved * flow.weights[k];
+    flow.remaining -= std::min(flow.remaining, flow.rate * dt);
   }
-  for (uint32_t r : busy_) resources_[r].usage.busy_cycles += dt;
   now_ += dt;
+  earliest_finish_valid_ = false;
+}
+
+double NocModel::EarliestFinish() const {
+  if (!earliest_finish_valid_) {
+    earliest_finish_ = kInfinity;
+    for (uint32_t f : active_) {
+      if (flows_[f].rate > 0) earliest_finish_ = std::min(earliest_finish_, now_ + flows_[f].remaining / flows_[f].rate);
+    }
+    earliest_finish_valid_ = true;
+  }
+  return earliest_finish_;
 }
 
 bool NocModel::ProcessNextEvent(double limit) {
   AdmitReady();
   if (!dirty_resources_.empty()) ComputeRates();
-  double next = pending_.empty() ? kInfinity : pending_.top().first;
-  for (uint32_t f : active_) next = std::min(next, now_ + flows_[f].remaining / flows_[f].rate);
+  const double next = std::min(pending_.empty() ? kInfinity : pending_.top().first, EarliestFinish());
   if (next == kInfinity || next > limit) return false;
   Progress(next - now_);
-  now_ = std::max(now_, next);
+  if (next > now_) {
+    now_ = next;
+    earliest_finish_valid_ = false;
+  }
 
-  std::vector<uint32_t> still_active;
-  std::vector<uint32_t> freed_groups;
+  still_active_.clear();
+  touched_groups_.clear();
   for (uint32_t f : active_) {
     Flow& flow = flows_[f];
     if (flow.remaining > kDoneBytes) {
-      still_active.push_back(f);
+      still_active_.push_back(f);
       continue;
     }
     flow.remaining = 0;
     flow.rate = 0;
     --groups_[flow.group].active;
-    freed_groups.push_back(flow.group);
+    touched_groups_.push_back(flow.group);
     Transfer& transfer = transfers_[flow.transfer];
     --transfer.packets_left;
     transfer.finish = std::max(transfer.finish, now_);
     Retire(f);
   }
-  active_ = std::move(still_active);
-  std::sort(freed_groups.begin(), freed_groups.end());
-  freed_groups.erase(std::unique(freed_groups.begin(), freed_groups.end()), freed_groups.end());
-  for (uint32_t g : freed_groups) StartWaiting(g);
+  if (still_active_.size() != active_.size()) {
+    active_.swap(still_active_);
+    earliest_finish_valid_ = false;
+  }
+  std::sort(touched_groups_.begin(), touched_groups_.end());
+  touched_groups_.erase(std::unique(touched_groups_.begin(), touched_groups_.end()), touched_groups_.end());
+  for (uint32_t g : touched_groups_) StartWaiting(g);
   return true;
 }
 
@@ -398,17 +456,14 @@ void NocModel::AdvanceTo(double cycle) {
     if (!dirty_resources_.empty()) ComputeRates();
     Progress(cycle - now_);
     now_ = cycle;
+    earliest_finish_valid_ = false;
   }
 }
 
 std::optional<double> NocModel::NextEventCycle() const {
-  double next = pending_.empty() ? kInfinity : pending_.top().first;
-  for (const Group& group : groups_) {
-    if (!group.waiting.empty() && group.active < group.limit) next = std::min(next, now_);
-  }
-  for (uint32_t f : active_) {
-    if (flows_[f].rate > 0) next = std::min(next, now_ + flows_[f].remaining / flows_[f].rate);
-  }
+  // No group ever holds a waiting packet while it has a free virtual channel: AdmitReady and
+  // ProcessNextEvent start waiting packets whenever they queue one or free a channel.
+  double next = std::min(pending_.empty() ? kInfinity : pending_.top().first, EarliestFinish());
   if (!dirty_resources_.empty() && !active_.empty()) next = std::min(next, now_);  // rates change now
   if (next == kInfinity) return std::nullopt;
   return next;
@@ -436,10 +491,28 @@ std::optional<uint64_t> NocModel::CompletionCycle(TransferId id) const {
   return static_cast<uint64_t>(std::ceil(transfers_[id].finish - 1e-6));
 }
 
+ResourceUsage NocModel::UsageNow(uint32_t r) const {
+  ResourceUsage usage = usage_[r];
+  if (users_[r].empty()) return usage;
+  usage.busy_cycles += now_ - busy_since_[r];
+  for (uint32_t f : users_[r]) {
+    const Flow& flow = flows_[f];
+    for (uint32_t k = 0; k < flow.path_size; ++k) {
+      // A flow using the resource twice is listed twice; count each use once.
+      if (path_resources_[flow.path_begin + k] == r) {
+        usage.bytes += (flow.bytes - flow.remaining) * path_weights_[flow.path_begin + k];
+        break;
+      }
+    }
+  }
+  return usage;
+}
+
 std::vector<LinkUsage> NocModel::LinkUsages() const {
   std::vector<LinkUsage> out;
   for (uint32_t i = 0; i < LinkCount(grid_); ++i) {
-    if (resources_[i].usage.bytes > 0) out.push_back({LinkAt(i, grid_), resources_[i].usage});
+    const ResourceUsage usage = UsageNow(i);
+    if (usage.bytes > 0) out.push_back({LinkAt(i, grid_), usage});
   }
   return out;
 }
@@ -447,7 +520,7 @@ std::vector<LinkUsage> NocModel::LinkUsages() const {
 std::vector<ResourceUsage> NocModel::DramChannelUsages() const {
   std::vector<ResourceUsage> out;
   const uint32_t first = LinkCount(grid_) + 6 * nodes_;
-  for (uint32_t bank = 0; bank < params_.shape.dram_banks.size(); ++bank) out.push_back(resources_[first + bank].usage);
+  for (uint32_t bank = 0; bank < params_.shape.dram_banks.size(); ++bank) out.push_back(UsageNow(first + bank));
   return out;
 }
 

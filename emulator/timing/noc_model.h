@@ -85,19 +85,16 @@ class NocModel {
 
  private:
   enum class VcClass : uint8_t { Response, UnicastWrite, Multicast };
-  struct Resource {
-    double capacity = 0;
-    ResourceUsage usage;
-  };
   struct Flow {  // one packet
     TransferId transfer = 0;
     double ready = 0;
+    double bytes = 0;      // the packet's size
     double remaining = 0;
     double peak = 0;
     double rate = 0;
     uint32_t group = 0;
-    std::vector<uint32_t> resources;
-    std::vector<double> weights;  // capacity of each resource used per byte moved
+    uint32_t path_begin = 0;  // its resources and weights: path_resources_/path_weights_[begin, begin + size)
+    uint32_t path_size = 0;
   };
   struct Group {  // packets of one VC class leaving one NIU through one router port
     uint32_t limit = 1;
@@ -121,15 +118,22 @@ class NocModel {
   void StartWaiting(uint32_t group);
   void Retire(uint32_t flow);  // a finished flow leaves its resources
   bool Shared(uint32_t resource) const;  // a constraint coupling several flows
+  void CollectCoupledFlows();  // ComputeRates, step 1: the flows to re-solve and the constraints they share
   void ComputeRates();
   bool ProcessNextEvent(double limit);  // false when no event is due at or before `limit`
   void Progress(double dt);
+  double EarliestFinish() const;  // when the first active flow finishes at its current rate
+  ResourceUsage UsageNow(uint32_t resource) const;  // including the flows in flight
 
   NocParams params_;
   NocGrid grid_;
   uint32_t nodes_ = 0;
-  std::vector<Resource> resources_;
+  // Per resource (links, then NIUs, issue budgets and DRAM channels: see the constructor).
+  std::vector<double> capacity_;
+  std::vector<ResourceUsage> usage_;  // of finished flows and past busy periods
   std::vector<Flow> flows_;
+  std::vector<uint32_t> path_resources_;
+  std::vector<double> path_weights_;  // capacity of each resource used per byte moved
   std::vector<Transfer> transfers_;
   std::vector<Group> groups_;
   std::map<GroupKey, uint32_t> group_index_;
@@ -139,20 +143,54 @@ class NocModel {
   // Per resource, the active flows through it (a flow may appear once per use).
   std::vector<std::vector<uint32_t>> users_;
   std::vector<double> demand_;  // per resource, sum over its active flows of weight x peak rate
-  // Resources with at least one active flow, and each resource's position in that list (for O(1) removal).
-  static constexpr uint32_t kNotBusy = 0xFFFFFFFFu;
-  std::vector<uint32_t> busy_;
-  std::vector<uint32_t> busy_position_;
+  std::vector<char> shared_;    // per resource, Shared(), kept up to date as flows start and end
+  // Usage is charged when a flow finishes (its bytes) and when a resource goes idle (its busy time);
+  // UsageNow adds what is in flight. Cheaper than charging every resource on every event.
+  std::vector<double> busy_since_;  // per resource with active flows: when the first of them started
   // Resources of flows that started or ended since rates were last computed: rates must be recomputed
   // for the flows connected to them.
   std::vector<uint32_t> dirty_resources_;
-  // ComputeRates' working arrays, indexed by resource or flow; kept to avoid reallocating per event.
+  // EarliestFinish, memoised: NextEventCycle is asked far more often than the NoC state changes.
+  mutable double earliest_finish_ = 0;
+  mutable bool earliest_finish_valid_ = false;
+
+  // ComputeRates' working set, kept between calls so that the hot loop does not allocate. Marks are
+  // epoch stamps, so nothing needs clearing. Resources and flows of one solve get local indices.
   uint32_t epoch_ = 0;
-  std::vector<uint32_t> resource_mark_;
-  std::vector<uint32_t> flow_mark_;
-  std::vector<double> scratch_capacity_;
-  std::vector<double> scratch_weight_;  // summed weights of the unfrozen flows
-  std::vector<std::vector<uint32_t>> scratch_users_;
+  std::vector<uint32_t> resource_mark_;  // == epoch_: a shared constraint of this solve
+  std::vector<uint32_t> dirty_mark_;     // == epoch_: a dirty resource whose users were collected
+  std::vector<uint32_t> flow_mark_;      // == epoch_: a flow of this solve
+  std::vector<uint32_t> local_index_;    // of a marked resource
+  std::vector<uint32_t> solve_flows_;    // ascending, so that ties break the same way every time
+  std::vector<uint32_t> solve_resources_;  // the shared constraints, in the order found (deterministic)
+  std::vector<uint32_t> frontier_;
+  struct Use {  // a flow's use of a shared resource
+    uint32_t resource;
+    double weight;
+  };
+  std::vector<Use> uses_;
+  struct FlowUses {  // per flow of this solve: its uses (uses_[begin, end)) and its own cap
+    uint32_t begin = 0;
+    uint32_t end = 0;
+    double cap = 0;
+  };
+  std::vector<FlowUses> flow_uses_;  // indexed by flow
+  std::vector<double> capacity_left_;    // per local constraint
+  std::vector<double> open_weight_;      // per local constraint: summed weights of its unfrozen flows
+  std::vector<double> share_;            // per local constraint: the rate level at which it runs out
+  std::vector<uint32_t> user_begin_;     // per local constraint: its flows, user_list_[begin, next begin)
+  std::vector<uint32_t> user_list_;      // local flow indices, ascending per constraint
+  std::vector<uint32_t> edge_begin_;     // per local flow: its constraint uses, edges_[begin, next begin)
+  struct Edge {
+    uint32_t constraint;
+    double weight;
+  };
+  std::vector<Edge> edges_;
+  std::vector<double> flow_cap_;         // per local flow: its peak and the limits of resources it has alone
+  std::vector<char> frozen_;
+  // ProcessNextEvent / AdmitReady scratch.
+  std::vector<uint32_t> still_active_;
+  std::vector<uint32_t> touched_groups_;
   double now_ = 0;
 };
 
