@@ -14,6 +14,15 @@
 #include <string>
 
 namespace tilesim::emu {
+namespace {
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool kCommitL1 = false;
+#else
+constexpr bool kCommitL1 = true;
+#endif
+
+}  // namespace
 
 DramBank::DramBank(uint64_t size)
     : size_(size), chunks_(new std::atomic<uint8_t*>[(size + kChunkBytes - 1) / kChunkBytes]) {
@@ -68,6 +77,8 @@ uint64_t DramBank::BytesBacked() const {
   return owned_.size() * kChunkBytes;
 }
 
+void DeviceState::FreeDeleter::operator()(uint8_t* p) const { std::free(p); }
+
 DeviceState::DeviceState(DeviceConfig finalized_config) : config_(std::move(finalized_config)) {
   // NoC addresses carry 6-bit coordinates (noc_address.h).
   if (config_.noc_size_x > noc::kMaxCoord + 1 || config_.noc_size_y > noc::kMaxCoord + 1) {
@@ -81,12 +92,25 @@ DeviceState::DeviceState(DeviceConfig finalized_config) : config_(std::move(fina
   // left to first touch, the page faults (~1.5 us each on a virtual machine, and they do not run in
   // parallel across threads) would land inside the first run, slowing and serialising it. L1 and the
   // compute scratch come from the scratch pool, so a process that opens many devices (a test suite)
-  // faults the pages in once and afterwards only clears L1.
-  tile::ReserveScratch(config_.l1_size, cores);
+  // faults the pages in once and afterwards only clears L1. Under a sanitizer, where run time means little
+  // and clearing 92 MiB through the instrumented memset takes a second, L1 stays lazily zeroed (calloc).
   l1_.reserve(cores);
-  for (uint32_t i = 0; i < cores; ++i) {
-    l1_.emplace_back(config_.l1_size);
-    std::memset(l1_.back().data(), 0, config_.l1_size);  // L1 of a new device reads as zero
+  if constexpr (kCommitL1) {
+    tile::ReserveScratch(config_.l1_size, cores);
+    committed_l1_.reserve(cores);
+    for (uint32_t i = 0; i < cores; ++i) {
+      committed_l1_.emplace_back(config_.l1_size);
+      std::memset(committed_l1_.back().data(), 0, config_.l1_size);  // L1 of a new device reads as zero
+      l1_.push_back(static_cast<uint8_t*>(committed_l1_.back().data()));
+    }
+  } else {
+    lazy_l1_.reserve(cores);
+    for (uint32_t i = 0; i < cores; ++i) {
+      auto* bytes = static_cast<uint8_t*>(std::calloc(config_.l1_size, 1));
+      if (bytes == nullptr) throw std::bad_alloc();
+      lazy_l1_.emplace_back(bytes);
+      l1_.push_back(bytes);
+    }
   }
   // Every core may run a compute kernel: its DST and prepared-operand scratch, too.
   tile::ReserveScratch(DstRegister::kStorageBytes, cores);

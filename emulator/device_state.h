@@ -61,8 +61,8 @@ class DeviceState {
   uint32_t CoreIndex(CoreCoord core) const { return core.y * config_.grid_x + core.x; }
   CoreCoord CoreAt(uint32_t index) const { return CoreCoord{index % config_.grid_x, index / config_.grid_x}; }
 
-  uint8_t* L1(uint32_t core_index) { return static_cast<uint8_t*>(l1_[core_index].data()); }
-  const uint8_t* L1(uint32_t core_index) const { return static_cast<const uint8_t*>(l1_[core_index].data()); }
+  uint8_t* L1(uint32_t core_index) { return l1_[core_index]; }
+  const uint8_t* L1(uint32_t core_index) const { return l1_[core_index]; }
   uint32_t l1_size() const { return config_.l1_size; }
 
   DramBank& Dram(uint32_t bank) { return *dram_[bank]; }
@@ -72,8 +72,14 @@ class DeviceState {
   NocEndpoint EndpointAt(uint32_t noc_x, uint32_t noc_y) const;
 
  private:
+  struct FreeDeleter {
+    void operator()(uint8_t* p) const;
+  };
+
   DeviceConfig config_;
-  std::vector<tile::ScratchBlock> l1_;  // zeroed and committed when the device is created
+  std::vector<uint8_t*> l1_;                        // per core, into one of the two below
+  std::vector<tile::ScratchBlock> committed_l1_;    // zeroed and committed when the device is created
+  std::vector<std::unique_ptr<uint8_t, FreeDeleter>> lazy_l1_;  // sanitizer builds: calloc'ed
   std::vector<std::unique_ptr<DramBank>> dram_;
   std::vector<NocEndpoint> endpoints_;  // noc_size_x * noc_size_y, row-major by NoC y
 };

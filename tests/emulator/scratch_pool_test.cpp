@@ -133,8 +133,8 @@ TEST(ScratchPool, ReservedBlocksComeWithTheirPagesFaultedIn) {
 }
 
 TEST(ScratchPool, AnOpenedDeviceHasItsL1AndComputeScratchFaultedIn) {
-#if defined(__SANITIZE_ADDRESS__)
-  GTEST_SKIP() << "under AddressSanitizer blocks come from the heap, not the pool";
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "under a sanitizer L1 is calloc'ed, not committed (device_state.cpp)";
 #endif
   DeviceConfig config;
   config.grid_x = 2;
