@@ -44,11 +44,10 @@ NocModel::NocModel(NocParams params) : params_(std::move(params)) {
   for (uint32_t bank = 0; bank < params_.shape.dram_banks.size(); ++bank) {
     capacity_[links + 6 * nodes_ + bank] = params_.dram_channel_bytes_per_cycle;
   }
-  users_.resize(capacity_.size());
+  user_count_.assign(capacity_.size(), 0);
   demand_.assign(capacity_.size(), 0);
   busy_since_.assign(capacity_.size(), 0);
   resource_mark_.assign(capacity_.size(), 0);
-  dirty_mark_.assign(capacity_.size(), 0);
   shared_.assign(capacity_.size(), 0);
   local_index_.assign(capacity_.size(), 0);
 }
@@ -205,30 +204,28 @@ void NocModel::StartWaiting(uint32_t g) {
     ++group.active;
     active_.insert(std::upper_bound(active_.begin(), active_.end(), f), f);
     earliest_finish_valid_ = false;
+    rates_stale_ = true;
     const Flow& flow = flows_[f];
     for (uint32_t k = 0; k < flow.path_size; ++k) {
       const uint32_t r = path_resources_[flow.path_begin + k];
       demand_[r] += path_weights_[flow.path_begin + k] * flow.peak;
-      if (users_[r].empty()) busy_since_[r] = now_;
-      users_[r].push_back(f);
+      if (user_count_[r]++ == 0) busy_since_[r] = now_;
       shared_[r] = Shared(r);
-      dirty_resources_.push_back(r);
     }
   }
 }
 
 void NocModel::Retire(uint32_t f) {
   const Flow& flow = flows_[f];
+  rates_stale_ = true;
   for (uint32_t k = 0; k < flow.path_size; ++k) {
     const uint32_t r = path_resources_[flow.path_begin + k];
     const double weight = path_weights_[flow.path_begin + k];
-    std::vector<uint32_t>& users = users_[r];
-    users.erase(std::find(users.begin(), users.end(), f));  // one use
-    demand_[r] = users.empty() ? 0 : demand_[r] - weight * flow.peak;  // no drift once idle
+    --user_count_[r];
+    demand_[r] = user_count_[r] == 0 ? 0 : demand_[r] - weight * flow.peak;  // no drift once idle
     shared_[r] = Shared(r);
     usage_[r].bytes += flow.bytes * weight;
-    if (users.empty()) usage_[r].busy_cycles += now_ - busy_since_[r];
-    dirty_resources_.push_back(r);
+    if (user_count_[r] == 0) usage_[r].busy_cycles += now_ - busy_since_[r];
   }
 }
 
@@ -246,102 +243,66 @@ void NocModel::AdmitReady() {
 }
 
 bool NocModel::Shared(uint32_t r) const {
-  // One user: the resource only caps that flow's rate (folded into its peak in ComputeRates). Demand at
+  // One user: the resource only caps that flow's rate (folded into its cap in ComputeRates). Demand at
   // every user's peak rate within capacity: it can never limit anyone. The margin keeps add/subtract
   // rounding in demand_ from turning an exact fit into a constraint.
-  return users_[r].size() > 1 && demand_[r] > capacity_[r] * (1 + 1e-9);
-}
-
-void NocModel::CollectCoupledFlows() {
-  // Only flows coupled to a flow that started or ended can change rate, and flows are coupled only
-  // through resources that several of them use and that can run out of capacity (Shared): a constraint
-  // that cannot bind does not take part in the max-min fair solution, and one with a single user is just
-  // a cap on that user's rate. So start from the users of the resources the started and ended flows used
-  // (one of them may just have stopped being a constraint) and follow shared resources from there.
-  // Each flow's path is read once: its cap and its uses of shared resources are noted on the way.
-  ++epoch_;
-  flow_mark_.resize(flows_.size(), 0);
-  flow_uses_.resize(flows_.size());
-  solve_flows_.clear();
-  solve_resources_.clear();
-  frontier_.clear();
-  uses_.clear();
-  const auto add_users = [&](uint32_t r) {
-    for (uint32_t f : users_[r]) {
-      if (flow_mark_[f] == epoch_) continue;
-      flow_mark_[f] = epoch_;
-      solve_flows_.push_back(f);
-      const Flow& flow = flows_[f];
-      FlowUses& noted = flow_uses_[f];
-      noted.begin = static_cast<uint32_t>(uses_.size());
-      noted.cap = flow.peak;
-      for (uint32_t k = 0; k < flow.path_size; ++k) {
-        const uint32_t next = path_resources_[flow.path_begin + k];
-        const double weight = path_weights_[flow.path_begin + k];
-        if (users_[next].size() == 1) noted.cap = std::min(noted.cap, capacity_[next] / weight);
-        if (!shared_[next]) continue;
-        uses_.push_back({next, weight});
-        if (resource_mark_[next] != epoch_) frontier_.push_back(next);
-      }
-      noted.end = static_cast<uint32_t>(uses_.size());
-    }
-  };
-  for (uint32_t r : dirty_resources_) {
-    if (dirty_mark_[r] == epoch_) continue;  // its users are in already
-    dirty_mark_[r] = epoch_;
-    add_users(r);
-  }
-  dirty_resources_.clear();
-  while (!frontier_.empty()) {
-    const uint32_t r = frontier_.back();
-    frontier_.pop_back();
-    if (resource_mark_[r] == epoch_) continue;
-    resource_mark_[r] = epoch_;
-    local_index_[r] = static_cast<uint32_t>(solve_resources_.size());
-    solve_resources_.push_back(r);
-    add_users(r);
-  }
-  std::sort(solve_flows_.begin(), solve_flows_.end());
+  return user_count_[r] > 1 && demand_[r] > capacity_[r] * (1 + 1e-9);
 }
 
 void NocModel::ComputeRates() {
-  CollectCoupledFlows();
-  if (solve_flows_.empty()) return;
+  rates_stale_ = false;
+  if (active_.empty()) return;
   earliest_finish_valid_ = false;
-  const size_t flow_count = solve_flows_.size();
-  const size_t constraint_count = solve_resources_.size();
-
-  // Local tables: per flow its uses of the constraints (edges, in path order) and its cap; per
-  // constraint its capacity, summed weight and users (ascending).
-  capacity_left_.resize(constraint_count);
-  open_weight_.assign(constraint_count, 0.0);
-  share_.resize(constraint_count);
-  user_begin_.assign(constraint_count + 1, 0);
-  for (size_t c = 0; c < constraint_count; ++c) capacity_left_[c] = capacity_[solve_resources_[c]];
+  // Every active flow is solved, in ascending id. (Only the flows coupled to a started or ended one
+  // could change rate, but finding them costs more than solving the ~20 flows in flight: the coupled
+  // set is nearly all of them, and walking per-resource user lists misses the cache.) Flows are coupled
+  // only through resources that several of them use and that can run out of capacity (Shared); those
+  // are the constraints, numbered in the order found. A resource with a single user is just a cap on
+  // that user's rate.
+  ++epoch_;
+  const size_t flow_count = active_.size();
+  solve_resources_.clear();
+  capacity_left_.clear();
+  open_weight_.clear();
+  user_begin_.assign(1, 0);
   edges_.clear();
   edge_begin_.resize(flow_count + 1);
   flow_cap_.resize(flow_count);
   for (size_t i = 0; i < flow_count; ++i) {
-    const FlowUses& noted = flow_uses_[solve_flows_[i]];
+    const Flow& flow = flows_[active_[i]];
     edge_begin_[i] = static_cast<uint32_t>(edges_.size());
-    for (uint32_t u = noted.begin; u < noted.end; ++u) {
-      const uint32_t c = local_index_[uses_[u].resource];
-      edges_.push_back({c, uses_[u].weight});
-      open_weight_[c] += uses_[u].weight;
+    double cap = flow.peak;
+    for (uint32_t k = 0; k < flow.path_size; ++k) {
+      const uint32_t r = path_resources_[flow.path_begin + k];
+      const double weight = path_weights_[flow.path_begin + k];
+      if (user_count_[r] == 1) cap = std::min(cap, capacity_[r] / weight);
+      if (!shared_[r]) continue;
+      if (resource_mark_[r] != epoch_) {
+        resource_mark_[r] = epoch_;
+        local_index_[r] = static_cast<uint32_t>(solve_resources_.size());
+        solve_resources_.push_back(r);
+        capacity_left_.push_back(capacity_[r]);
+        open_weight_.push_back(0.0);
+        user_begin_.push_back(0);
+      }
+      const uint32_t c = local_index_[r];
+      edges_.push_back({c, weight});
+      open_weight_[c] += weight;
       ++user_begin_[c + 1];
     }
-    flow_cap_[i] = noted.cap;
+    flow_cap_[i] = cap;
   }
+  const size_t constraint_count = solve_resources_.size();
+  share_.resize(constraint_count);
   edge_begin_[flow_count] = static_cast<uint32_t>(edges_.size());
   for (size_t c = 0; c < constraint_count; ++c) user_begin_[c + 1] += user_begin_[c];
   user_list_.resize(edges_.size());
   {
-    // Fill each constraint's users in flow order (ascending), reusing frontier_ as the fill cursors.
-    frontier_.assign(user_begin_.begin(), user_begin_.end() - 1);
+    // Fill each constraint's users in flow order (ascending).
+    fill_cursor_.assign(user_begin_.begin(), user_begin_.end() - 1);
     for (size_t i = 0; i < flow_count; ++i) {
-      for (uint32_t e = edge_begin_[i]; e < edge_begin_[i + 1]; ++e) user_list_[frontier_[edges_[e].constraint]++] = static_cast<uint32_t>(i);
+      for (uint32_t e = edge_begin_[i]; e < edge_begin_[i + 1]; ++e) user_list_[fill_cursor_[edges_[e].constraint]++] = static_cast<uint32_t>(i);
     }
-    frontier_.clear();
   }
 
   // Progressive filling: raise every unfrozen flow's rate together; when a constraint runs out of
@@ -356,7 +317,7 @@ void NocModel::ComputeRates() {
   frozen_.assign(flow_count, 0);
   size_t left = flow_count;
   const auto freeze = [&](uint32_t i, double rate) {
-    Flow& flow = flows_[solve_flows_[i]];
+    Flow& flow = flows_[active_[i]];
     frozen_[i] = 1;
     flow.rate = std::max(rate, kMinRate);
     for (uint32_t e = edge_begin_[i]; e < edge_begin_[i + 1]; ++e) {
@@ -413,7 +374,7 @@ double NocModel::EarliestFinish() const {
 
 bool NocModel::ProcessNextEvent(double limit) {
   AdmitReady();
-  if (!dirty_resources_.empty()) ComputeRates();
+  if (rates_stale_) ComputeRates();
   const double next = std::min(pending_.empty() ? kInfinity : pending_.top().first, EarliestFinish());
   if (next == kInfinity || next > limit) return false;
   Progress(next - now_);
@@ -453,7 +414,7 @@ void NocModel::AdvanceTo(double cycle) {
   while (ProcessNextEvent(cycle)) {
   }
   if (cycle > now_) {
-    if (!dirty_resources_.empty()) ComputeRates();
+    if (rates_stale_) ComputeRates();
     Progress(cycle - now_);
     now_ = cycle;
     earliest_finish_valid_ = false;
@@ -464,7 +425,7 @@ std::optional<double> NocModel::NextEventCycle() const {
   // No group ever holds a waiting packet while it has a free virtual channel: AdmitReady and
   // ProcessNextEvent start waiting packets whenever they queue one or free a channel.
   double next = std::min(pending_.empty() ? kInfinity : pending_.top().first, EarliestFinish());
-  if (!dirty_resources_.empty() && !active_.empty()) next = std::min(next, now_);  // rates change now
+  if (rates_stale_ && !active_.empty()) next = std::min(next, now_);  // rates change now
   if (next == kInfinity) return std::nullopt;
   return next;
 }
@@ -491,37 +452,33 @@ std::optional<uint64_t> NocModel::CompletionCycle(TransferId id) const {
   return static_cast<uint64_t>(std::ceil(transfers_[id].finish - 1e-6));
 }
 
-ResourceUsage NocModel::UsageNow(uint32_t r) const {
-  ResourceUsage usage = usage_[r];
-  if (users_[r].empty()) return usage;
-  usage.busy_cycles += now_ - busy_since_[r];
-  for (uint32_t f : users_[r]) {
+std::vector<ResourceUsage> NocModel::UsagesNow() const {
+  std::vector<ResourceUsage> usage = usage_;
+  for (uint32_t r = 0; r < usage.size(); ++r) {
+    if (user_count_[r] > 0) usage[r].busy_cycles += now_ - busy_since_[r];
+  }
+  for (uint32_t f : active_) {  // the bytes in flight
     const Flow& flow = flows_[f];
     for (uint32_t k = 0; k < flow.path_size; ++k) {
-      // A flow using the resource twice is listed twice; count each use once.
-      if (path_resources_[flow.path_begin + k] == r) {
-        usage.bytes += (flow.bytes - flow.remaining) * path_weights_[flow.path_begin + k];
-        break;
-      }
+      usage[path_resources_[flow.path_begin + k]].bytes += (flow.bytes - flow.remaining) * path_weights_[flow.path_begin + k];
     }
   }
   return usage;
 }
 
 std::vector<LinkUsage> NocModel::LinkUsages() const {
+  const std::vector<ResourceUsage> usage = UsagesNow();
   std::vector<LinkUsage> out;
   for (uint32_t i = 0; i < LinkCount(grid_); ++i) {
-    const ResourceUsage usage = UsageNow(i);
-    if (usage.bytes > 0) out.push_back({LinkAt(i, grid_), usage});
+    if (usage[i].bytes > 0) out.push_back({LinkAt(i, grid_), usage[i]});
   }
   return out;
 }
 
 std::vector<ResourceUsage> NocModel::DramChannelUsages() const {
-  std::vector<ResourceUsage> out;
+  const std::vector<ResourceUsage> usage = UsagesNow();
   const uint32_t first = LinkCount(grid_) + 6 * nodes_;
-  for (uint32_t bank = 0; bank < params_.shape.dram_banks.size(); ++bank) out.push_back(UsageNow(first + bank));
-  return out;
+  return {usage.begin() + first, usage.begin() + first + static_cast<std::ptrdiff_t>(params_.shape.dram_banks.size())};
 }
 
 }  // namespace tilesim::emu::timing

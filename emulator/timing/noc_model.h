@@ -118,12 +118,11 @@ class NocModel {
   void StartWaiting(uint32_t group);
   void Retire(uint32_t flow);  // a finished flow leaves its resources
   bool Shared(uint32_t resource) const;  // a constraint coupling several flows
-  void CollectCoupledFlows();  // ComputeRates, step 1: the flows to re-solve and the constraints they share
   void ComputeRates();
   bool ProcessNextEvent(double limit);  // false when no event is due at or before `limit`
   void Progress(double dt);
   double EarliestFinish() const;  // when the first active flow finishes at its current rate
-  ResourceUsage UsageNow(uint32_t resource) const;  // including the flows in flight
+  std::vector<ResourceUsage> UsagesNow() const;  // per resource, including the flows in flight
 
   NocParams params_;
   NocGrid grid_;
@@ -140,53 +139,38 @@ class NocModel {
   // Flows not yet ready, earliest first (ties by flow id).
   std::priority_queue<std::pair<double, uint32_t>, std::vector<std::pair<double, uint32_t>>, std::greater<>> pending_;
   std::vector<uint32_t> active_;  // flows streaming now, ascending id
-  // Per resource, the active flows through it (a flow may appear once per use).
-  std::vector<std::vector<uint32_t>> users_;
-  std::vector<double> demand_;  // per resource, sum over its active flows of weight x peak rate
-  std::vector<char> shared_;    // per resource, Shared(), kept up to date as flows start and end
+  // Per resource: its active flows (a flow counts once per use), the sum over them of weight x peak
+  // rate, and Shared(), kept up to date as flows start and end.
+  std::vector<uint32_t> user_count_;
+  std::vector<double> demand_;
+  std::vector<char> shared_;
   // Usage is charged when a flow finishes (its bytes) and when a resource goes idle (its busy time);
-  // UsageNow adds what is in flight. Cheaper than charging every resource on every event.
+  // UsagesNow adds what is in flight. Cheaper than charging every resource on every event.
   std::vector<double> busy_since_;  // per resource with active flows: when the first of them started
-  // Resources of flows that started or ended since rates were last computed: rates must be recomputed
-  // for the flows connected to them.
-  std::vector<uint32_t> dirty_resources_;
+  bool rates_stale_ = false;  // flows started or ended since rates were last computed
   // EarliestFinish, memoised: NextEventCycle is asked far more often than the NoC state changes.
   mutable double earliest_finish_ = 0;
   mutable bool earliest_finish_valid_ = false;
 
-  // ComputeRates' working set, kept between calls so that the hot loop does not allocate. Marks are
-  // epoch stamps, so nothing needs clearing. Resources and flows of one solve get local indices.
+  // ComputeRates' working set, kept between calls so that the hot loop does not allocate. Constraints
+  // get local indices; a resource's mark (== epoch_) says it has one in this solve.
   uint32_t epoch_ = 0;
-  std::vector<uint32_t> resource_mark_;  // == epoch_: a shared constraint of this solve
-  std::vector<uint32_t> dirty_mark_;     // == epoch_: a dirty resource whose users were collected
-  std::vector<uint32_t> flow_mark_;      // == epoch_: a flow of this solve
-  std::vector<uint32_t> local_index_;    // of a marked resource
-  std::vector<uint32_t> solve_flows_;    // ascending, so that ties break the same way every time
-  std::vector<uint32_t> solve_resources_;  // the shared constraints, in the order found (deterministic)
-  std::vector<uint32_t> frontier_;
-  struct Use {  // a flow's use of a shared resource
-    uint32_t resource;
-    double weight;
-  };
-  std::vector<Use> uses_;
-  struct FlowUses {  // per flow of this solve: its uses (uses_[begin, end)) and its own cap
-    uint32_t begin = 0;
-    uint32_t end = 0;
-    double cap = 0;
-  };
-  std::vector<FlowUses> flow_uses_;  // indexed by flow
-  std::vector<double> capacity_left_;    // per local constraint
-  std::vector<double> open_weight_;      // per local constraint: summed weights of its unfrozen flows
-  std::vector<double> share_;            // per local constraint: the rate level at which it runs out
-  std::vector<uint32_t> user_begin_;     // per local constraint: its flows, user_list_[begin, next begin)
-  std::vector<uint32_t> user_list_;      // local flow indices, ascending per constraint
-  std::vector<uint32_t> edge_begin_;     // per local flow: its constraint uses, edges_[begin, next begin)
+  std::vector<uint32_t> resource_mark_;
+  std::vector<uint32_t> local_index_;
+  std::vector<uint32_t> solve_resources_;  // the constraints, in the order found
+  std::vector<double> capacity_left_;    // per constraint
+  std::vector<double> open_weight_;      // per constraint: summed weights of its unfrozen flows
+  std::vector<double> share_;            // per constraint: the rate level at which it runs out
+  std::vector<uint32_t> user_begin_;     // per constraint: its flows, user_list_[begin, next begin)
+  std::vector<uint32_t> user_list_;      // flow positions in active_, ascending per constraint
+  std::vector<uint32_t> fill_cursor_;
+  std::vector<uint32_t> edge_begin_;     // per flow: its constraint uses, edges_[begin, next begin)
   struct Edge {
     uint32_t constraint;
     double weight;
   };
   std::vector<Edge> edges_;
-  std::vector<double> flow_cap_;         // per local flow: its peak and the limits of resources it has alone
+  std::vector<double> flow_cap_;         // per flow: its peak and the limits of resources it has alone
   std::vector<char> frozen_;
   // ProcessNextEvent / AdmitReady scratch.
   std::vector<uint32_t> still_active_;
