@@ -1,4 +1,6 @@
 // tilesim run <workload> [options]: runs a built-in workload, prints a summary or one JSON object.
+#include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -199,19 +201,77 @@ void AddLoopback(CLI::App* run, Command& command) {
   });
 }
 
+// The options of `tilesim run KERNEL.py`: a tile DSL kernel instead of a built-in workload.
+struct TileRunOptions {
+  CommonOptions common;
+  std::string fidelity = "HiFi4";
+  bool fp32_dest = false;
+  bool no_multicast = false;
+  double min_pcc = 0;
+  bool emit_cpp_check = false;
+  std::string emit_dir;
+
+  void Add(CLI::App* run) {
+    common.Add(run, "8x8");
+    run->add_option("--fidelity", fidelity, "KERNEL.py: math fidelity")->check(kFidelity)->capture_default_str();
+    run->add_flag("--fp32-dest", fp32_dest, "KERNEL.py: accumulate in fp32 DST (fp32_dest_acc_en)");
+    run->add_flag("--no-multicast", no_multicast, "KERNEL.py: every core reads its own operands from DRAM");
+    run->add_option("--min-pcc", min_pcc, "KERNEL.py: PCC needed to pass (default 0.999, LoFi 0.99)")
+        ->check(CLI::Range(-1.0, 1.0));
+    run->add_flag("--emit-cpp-check", emit_cpp_check,
+                  "KERNEL.py: also run the emitted Metalium C++ through the Metalium front end and the tt-metal "
+                  "host API, and require bit-identical results");
+    run->add_option("--emit-dir", emit_dir, "KERNEL.py: keep the C++ of --emit-cpp-check in this directory");
+  }
+};
+
+int RunTileKernelCommand(const std::string& path, const TileRunOptions& o,
+                         const std::map<std::string, int64_t>& bindings) {
+  TileKernelOptions t;
+  t.path = path;
+  t.bindings = bindings;
+  o.common.GridInto(t.grid_x, t.grid_y);
+  t.threads = o.common.threads;
+  t.seed = o.common.seed;
+  ParseMathFidelity(o.fidelity, t.fidelity);
+  t.fp32_dest = o.fp32_dest;
+  t.multicast = !o.no_multicast;
+  if (o.min_pcc != 0) t.min_pcc = o.min_pcc;
+  t.emit_cpp_check = o.emit_cpp_check;
+  t.emit_dir = o.emit_dir;
+  t.perf = o.common.Perf();
+  return Report(RunTileKernel(t), o.common);
+}
+
 }  // namespace
 
 void AddRunCommand(CLI::App& app, Command& command) {
-  CLI::App* run = app.add_subcommand("run", "run a built-in workload on the emulated grid and check it");
+  CLI::App* run = app.add_subcommand(
+      "run", "run a built-in workload, or a TileLang-style kernel file (tilesim run KERNEL.py [--M 512 ...]), on the "
+             "emulated grid and check it");
   run->require_subcommand(0, 1);
+  run->allow_extras();
   // A word that is not a workload lands here, so the error can name it instead of CLI11's generic one.
   auto unknown = std::make_shared<std::string>();
-  run->add_option("workload", *unknown, "gemm, eltwise_add, eltwise_sub, eltwise_mul or loopback");
+  run->add_option("workload", *unknown, "gemm, eltwise_add, eltwise_sub, eltwise_mul, loopback, or a KERNEL.py file");
+  auto tile = std::make_shared<TileRunOptions>();
+  tile->Add(run);
   AddGemm(run, command);
   for (EltwiseOp op : {EltwiseOp::Add, EltwiseOp::Sub, EltwiseOp::Mul}) AddEltwise(run, command, op);
   AddLoopback(run, command);
-  run->callback([run, unknown] {
+  run->callback([run, unknown, tile, &command] {
     if (!run->get_subcommands().empty()) return;
+    if (unknown->ends_with(".py")) {
+      if (!std::filesystem::is_regular_file(*unknown)) {
+        throw CLI::ValidationError(fmt::format("run: kernel file '{}' not found", *unknown));
+      }
+      const std::map<std::string, int64_t> bindings = ParseBindings(run->remaining());
+      command = [path = *unknown, tile, bindings] { return RunTileKernelCommand(path, *tile, bindings); };
+      return;
+    }
+    if (!run->remaining().empty()) {
+      throw CLI::ValidationError(fmt::format("run: unexpected arguments: {}", fmt::join(run->remaining(), " ")));
+    }
     std::string known;
     for (const WorkloadInfo& w : ListWorkloads()) known += (known.empty() ? "" : ", ") + w.name;
     throw CLI::ValidationError(unknown->empty()

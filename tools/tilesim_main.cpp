@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "tilesim/compiler.h"
 #include "tilesim/host.h"
 #include "tilesim/version.h"
 #include "tools/commands.h"
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
   tilesim::tools::AddDisasmCommand(app, command);
   tilesim::tools::AddCompileKernelCommand(app, command);
   tilesim::tools::AddNocReplayCommand(app, command);
+  tilesim::tools::AddCompileCommand(app, command);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -40,6 +42,12 @@ int main(int argc, char** argv) {
     return command();
   } catch (const tilesim::RunError& e) {
     fmt::print(stderr, "tilesim: the emulated run failed ({}):\n{}\n", tilesim::ToString(e.failure()), e.what());
+    return tilesim::tools::kExitRunFailed;
+  } catch (const tilesim::compiler::CompileError& e) {
+    fmt::print(stderr, "{}: error: {}\n", e.where(), e.message());
+    return tilesim::tools::kExitBadArguments;
+  } catch (const tilesim::compiler::InternalError& e) {
+    fmt::print(stderr, "tilesim: {}\n", e.what());
     return tilesim::tools::kExitRunFailed;
   } catch (const tilesim::ApiError& e) {
     fmt::print(stderr, "tilesim: {}\n", e.what());

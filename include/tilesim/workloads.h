@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -140,11 +141,30 @@ struct WorkloadResult {
   nlohmann::json ToJson() const;
 };
 
+// A tile DSL kernel file (TileLang-style, tilesim/tile_compiler.h): compiled, run, and checked against the
+// reference evaluated from the kernel itself (tile::EvaluateReference).
+struct TileKernelOptions {
+  std::string path;                         // the .py file
+  std::map<std::string, int64_t> bindings;  // --M 512, --block_M 64 ...
+  uint32_t grid_x = 8, grid_y = 8;
+  uint32_t threads = 0;
+  MathFidelity fidelity = MathFidelity::HiFi4;
+  bool fp32_dest = false;
+  bool multicast = true;
+  uint64_t seed = 0;
+  std::optional<double> min_pcc;            // pass threshold; default 0.999 (HiFi2..4) or 0.99 (LoFi)
+  bool emit_cpp_check = false;              // also run the emitted Metalium C++ and require identical bits
+  std::string emit_dir;                     // where the C++ goes for that check; empty = a temporary directory
+  std::optional<perf::PerfOptions> perf;
+};
+
 // Each creates its own device, runs, validates and closes it. Bad options throw ApiError; a failed run
 // throws RunError. A wrong result is not an exception: ok is false.
 WorkloadResult RunGemm(const GemmOptions& options);
 WorkloadResult RunEltwise(const EltwiseOptions& options);
 WorkloadResult RunLoopback(const LoopbackOptions& options);
+// Compile errors in the kernel throw compiler::CompileError.
+WorkloadResult RunTileKernel(const TileKernelOptions& options);
 
 struct WorkloadInfo {
   std::string name;

@@ -2,10 +2,10 @@
 // the pipeline up to the pass before, then the pass itself, and checks the post-condition the pass's header
 // promises, which must not hold before it. The table of checks is keyed by pass name, so a pass without a
 // test fails TilePasses.EveryPassHasABeforeAfterTest.
+#include <gtest/gtest.h>
+
 #include <functional>
 #include <map>
-
-#include <gtest/gtest.h>
 
 #include "compiler/tile/ir/mutator.h"
 #include "compiler/tile/passes/verify_tt_ir.h"
@@ -23,8 +23,8 @@ import tilelang.language as T
 M = 256
 N = 256
 K = 128
-block_M = 128
-block_N = 128
+block_M = 64
+block_N = 64
 block_K = 32
 
 @T.prim_func
@@ -143,7 +143,7 @@ const std::map<std::string, Check>& Checks() {
       {"PropagateTTLayout",
        [](const PrimFunc& before, const PrimFunc& after) {
          EXPECT_FALSE(Named(before, "C_local").layout);
-         EXPECT_EQ(Named(after, "A_shared").layout->tile_rows, 4u);
+         EXPECT_EQ(Named(after, "A_shared").layout->tile_rows, 2u);
          EXPECT_EQ(Named(after, "A_shared").layout->tile_cols, 1u);
          EXPECT_EQ(Named(after, "C_local").layout->page_size, 4096u);  // float
        }},
@@ -160,8 +160,8 @@ const std::map<std::string, Check>& Checks() {
          EXPECT_FALSE(before.partition);
          const TTPartition& p = *after.partition;
          EXPECT_EQ(p.mode, TTPartition::Mode::Blocks2D);
-         EXPECT_EQ(p.cores_x, 2u);  // a 2 x 2 block grid
-         EXPECT_EQ(p.cores_y, 2u);
+         EXPECT_EQ(p.cores_x, 4u);  // a 4 x 4 block grid
+         EXPECT_EQ(p.cores_y, 4u);
          const uint32_t a_shared = static_cast<uint32_t>(&Named(after, "A_shared") - after.buffers.data());
          const uint32_t b_shared = static_cast<uint32_t>(&Named(after, "B_shared") - after.buffers.data());
          ASSERT_TRUE(p.multicast.count(a_shared));
@@ -180,7 +180,7 @@ const std::map<std::string, Check>& Checks() {
          EXPECT_EQ(Named(before, "A_shared").cb_index, -1);
          EXPECT_EQ(Named(after, "A_shared").cb_index, 0);
          EXPECT_EQ(Named(after, "B_shared").cb_index, 1);
-         EXPECT_EQ(Named(after, "A_shared").cb_num_pages, 4u * 3u);  // 4 tiles x num_stages 3
+         EXPECT_EQ(Named(after, "A_shared").cb_num_pages, 2u * 3u);  // 2 tiles x num_stages 3
        }},
       {"LowerTTTileIntrinsics",
        [](const PrimFunc& before, const PrimFunc& after) {
@@ -237,8 +237,8 @@ const std::map<std::string, Check>& Checks() {
        [](const PrimFunc& before, const PrimFunc& after) {
          EXPECT_EQ(Count<DstRegionStmt>(Kernel(before, "compute").body), 1);
          EXPECT_EQ(Count<DstRegionStmt>(Kernel(after, "compute").body), 0);
-         for (auto i : {bc::Intrinsic::tile_regs_acquire, bc::Intrinsic::tile_regs_commit, bc::Intrinsic::tile_regs_wait,
-                        bc::Intrinsic::tile_regs_release}) {
+         for (auto i : {bc::Intrinsic::tile_regs_acquire, bc::Intrinsic::tile_regs_commit,
+                        bc::Intrinsic::tile_regs_wait, bc::Intrinsic::tile_regs_release}) {
            EXPECT_EQ(CountCalls(Kernel(after, "compute").body, i), 1);
          }
        }},
@@ -249,19 +249,22 @@ const std::map<std::string, Check>& Checks() {
          const auto& names = Kernel(after, "reader").runtime_arg_names;
          EXPECT_NE(std::find(names.begin(), names.end(), "A_addr"), names.end());
          EXPECT_NE(std::find(names.begin(), names.end(), "A_shared_is_sender"), names.end());
-         EXPECT_EQ(Kernel(after, "writer").runtime_arg_names, (std::vector<std::string>{"block_y0", "block_x0", "C_addr"}));
+         EXPECT_EQ(Kernel(after, "writer").runtime_arg_names,
+                   (std::vector<std::string>{"block_y0", "block_x0", "C_addr"}));
        }},
       {"VerifyTTIR",
        [](const PrimFunc& before, const PrimFunc& after) {
          EXPECT_EQ(after.kernels.size(), before.kernels.size());
          // A compute intrinsic in the reader is what the verifier exists to catch.
          PrimFunc broken = before;
-         broken.kernels[0].body = MakeSeq({broken.kernels[0].body, MakeStmt(CallStmt{bc::Intrinsic::tile_regs_acquire, {}})});
+         broken.kernels[0].body =
+             MakeSeq({broken.kernels[0].body, MakeStmt(CallStmt{bc::Intrinsic::tile_regs_acquire, {}})});
          try {
            VerifyTTIR(broken, CompileOptions{});
            ADD_FAILURE() << "VerifyTTIR accepted a reader calling tile_regs_acquire";
          } catch (const compiler::InternalError& e) {
-           EXPECT_NE(std::string(e.what()).find("tile_regs_acquire may not be called by"), std::string::npos) << e.what();
+           EXPECT_NE(std::string(e.what()).find("tile_regs_acquire may not be called by"), std::string::npos)
+               << e.what();
          }
        }},
   };
@@ -288,6 +291,23 @@ TEST_P(TilePass, EstablishesItsPostCondition) {
 
 INSTANTIATE_TEST_SUITE_P(Pipeline, TilePass, ::testing::ValuesIn(PassNames()),
                          [](const auto& info) { return info.param; });
+
+TEST(TilePasses, FragmentLargerThanDstIsAccumulatedInSubblocks) {
+  // 128 x 128 = 16 tiles, DST gives 8 per acquire: two 2x4 sub-blocks per K step, partial sums parked in a
+  // circular buffer between steps, the last step packing each tile to its place in the output block.
+  std::string text = kMcastGemm;
+  text.replace(text.find("block_M = 64"), 12, "block_M = 128");
+  text.replace(text.find("block_N = 64"), 12, "block_N = 128");
+  const PrimFunc f = Until(Parse(text.c_str()), "LowerTTTileIntrinsics");
+  EXPECT_EQ(Named(f, "C_local.out").cb_index, 16);
+  EXPECT_EQ(Named(f, "C_local.partial").cb_index, 17);
+  EXPECT_EQ(Named(f, "C_local.partial").cb_num_pages, 16u);
+  EXPECT_EQ(Count<DstRegionStmt>(f.body), 2);  // K steps before the last, and the last
+  EXPECT_EQ(CountCalls(f.body, bc::Intrinsic::pack_tile_out_of_order), 1);
+  EXPECT_EQ(CountCalls(f.body, bc::Intrinsic::copy_tile), 2);  // the reload, in both branches
+  const TTProgram program = Compile(Parse(text.c_str()), CompileOptions{});
+  EXPECT_EQ(program.cores.size(), 4u);
+}
 
 TEST(TilePasses, ContiguousPartitionForSingleTileBlocks) {
   const PrimFunc f = Until(Parse(kEpilogueGemm), "LayoutAwareWorkPartitionTT");

@@ -94,6 +94,13 @@ class TileLowering {
     enum class Kind : uint8_t { Undefined, Zero, Dst, Cb } kind = Kind::Undefined;
     int32_t cb = -1;
   };
+  struct Spill {  // a fragment larger than DST being accumulated (LowerSpilled)
+    BufferId frag;
+    std::optional<VarId> k;  // the loop around its T.gemm, and its extent
+    Index extent;
+    int32_t final_cb = -1;
+    int32_t partial_cb = -1;
+  };
   struct Origin {  // where a pending shared buffer's tiles came from, in tiles
     BufferId tensor;
     Index row_base, col_base;
@@ -213,20 +220,45 @@ class TileLowering {
     return MakeSeq(std::move(out), loc);
   }
 
-  // The statement accumulating fragment F (a T.gemm or the loop around it) runs with F's tiles in DST.
+  // Tiles one tile_regs_acquire gives math: half of DST (half-sync mode), 8 tiles in bf16, 4 in fp32.
+  uint32_t DstCapacity() const { return options_.fp32_dest_acc_en ? 4 : 8; }
+
+  // The circular buffer F's accumulated tiles go to, decided by F's next use, and F's state afterwards:
+  // a CB in the output tensor's format for a T.copy out, one in F's own format for an element-wise use, none
+  // (-1) when the value is never used.
+  int32_t FinalTarget(BufferId f, const std::vector<Stmt>& rest, SourceLocation loc) {
+    const Buffer& frag = Buf(f);
+    BufferId target;
+    switch (FirstUse(func_, rest, f, &target)) {
+      case Use::CopyOut:
+      case Use::ReadInParallel: {
+        const bool out = FirstUse(func_, rest, f, nullptr) == Use::CopyOut;
+        const DType dtype = out ? Buf(target).dtype : frag.dtype;
+        const int32_t cb = NewCb(fmt::format("{}.{}", frag.name, out ? "out" : "acc"), dtype, frag, out ? 2 : 1, loc);
+        frags_[f.index] = {FragState::Kind::Cb, cb};
+        return cb;
+      }
+      case Use::Gemm:
+        FailAt(func_, loc,
+               fmt::format("unsupported: '{}' is accumulated by two separate T.gemm statements; put them in one loop",
+                           frag.name));
+      case Use::None:
+      case Use::OverwriteInParallel:
+        break;
+    }
+    frags_[f.index] = {};  // the accumulated value is never used
+    return -1;
+  }
+
+  // The statement accumulating fragment F (a T.gemm or the loop around it) runs with F's tiles in DST, when
+  // they fit in what one acquire gives; otherwise F is accumulated in sub-blocks (LowerSpilled).
   Stmt LowerDstRegion(const Stmt& s, BufferId f, const std::vector<Stmt>& rest) {
     const SourceLocation loc = s->location;
     const Buffer& frag = Buf(f);
-    const uint32_t capacity = options_.fp32_dest_acc_en ? 8 : 16;
-    if (TileCount(frag) > capacity) {
-      FailAt(
-          func_, frag.location,
-          fmt::format("'{}' holds {} tiles but DST holds {} ({}): use a smaller block (e.g. 128x128 with bf16 DST)",
-                      frag.name, TileCount(frag), capacity, options_.fp32_dest_acc_en ? "fp32_dest_acc_en" : "bf16"));
-    }
     if (const auto* gemm = std::get_if<GemmStmt>(&s->node); gemm && gemm->clear_accum) {
       frags_[f.index] = {FragState::Kind::Zero, -1};
     }
+    if (TileCount(frag) > DstCapacity()) return LowerSpilled(s, f, rest);
     const FragState before = frags_[f.index];
     frags_[f.index] = {FragState::Kind::Dst, -1};
     std::vector<Stmt> math;
@@ -238,34 +270,60 @@ class TileLowering {
       math.push_back(MakeStmt(CBRegionStmt{cb, C(TileCount(frag), loc), CBAccess::Consume, reload}, loc));
     }
     math.push_back(Lower(s, rest));
-
-    // Where the accumulated tiles go: decided by the fragment's next use.
-    BufferId target;
     Stmt pack;
-    switch (FirstUse(func_, rest, f, &target)) {
-      case Use::CopyOut:
-      case Use::ReadInParallel: {
-        const bool out = FirstUse(func_, rest, f, nullptr) == Use::CopyOut;
-        const DType dtype = out ? Buf(target).dtype : frag.dtype;
-        const int32_t cb = NewCb(fmt::format("{}.{}", frag.name, out ? "out" : "acc"), dtype, frag, out ? 2 : 1, loc);
-        Stmt body = For("d", TileCount(frag), loc, [&](Index d) {
-          return Call(Intrinsic::pack_tile, {d, C(cb, loc)}, loc);
-        });
-        pack = MakeStmt(CBRegionStmt{cb, C(TileCount(frag), loc), CBAccess::Produce, body}, loc);
-        frags_[f.index] = {FragState::Kind::Cb, cb};
-        break;
-      }
-      case Use::Gemm:
-        FailAt(func_, loc,
-               fmt::format("unsupported: '{}' is accumulated by two separate T.gemm statements; put them "
-                           "in one loop",
-                           frag.name));
-      case Use::None:
-      case Use::OverwriteInParallel:
-        frags_[f.index] = {};  // the accumulated value is never used
-        break;
+    if (const int32_t cb = FinalTarget(f, rest, loc); cb >= 0) {
+      Stmt body = For("d", TileCount(frag), loc, [&](Index d) {
+        return Call(Intrinsic::pack_tile, {d, C(cb, loc)}, loc);
+      });
+      pack = MakeStmt(CBRegionStmt{cb, C(TileCount(frag), loc), CBAccess::Produce, body}, loc);
     }
     return MakeStmt(DstRegionStmt{MakeSeq(std::move(math), loc), pack}, loc);
+  }
+
+  // F is larger than DST: each K step accumulates it sub-block by sub-block, parking the partial sums in a
+  // circular buffer between steps and reloading them (tt-metal's bmm_large_block_zm); the last step packs the
+  // sums into F's final circular buffer, each tile at its place in the block.
+  Stmt LowerSpilled(const Stmt& s, BufferId f, const std::vector<Stmt>& rest) {
+    const SourceLocation loc = s->location;
+    const Buffer& frag = Buf(f);
+    if (frags_[f.index].kind == FragState::Kind::Cb) {
+      FailAt(func_, loc,
+             fmt::format("unsupported: accumulating into '{}' ({} tiles, more than DST's {}) on top of a "
+                         "value it already holds",
+                         frag.name, TileCount(frag), DstCapacity()));
+    }
+    Spill spill;
+    spill.frag = f;
+    if (const auto* loop = std::get_if<ForStmt>(&s->node)) {
+      spill.k = loop->var;
+      spill.extent = loop->extent;
+    } else if (!std::holds_alternative<GemmStmt>(s->node)) {
+      FailAt(func_, loc,
+             fmt::format("unsupported: '{}' ({} tiles, more than DST's {}) accumulated other than by a "
+                         "T.gemm in one loop",
+                         frag.name, TileCount(frag), DstCapacity()));
+    }
+    spill.final_cb = FinalTarget(f, rest, loc);
+    const FragState after = frags_[f.index];
+    spill.partial_cb = NewCb(fmt::format("{}.partial", frag.name), frag.dtype, frag, 1, loc);
+    spill_ = spill;
+    frags_[f.index] = {FragState::Kind::Dst, -1};
+    Stmt lowered = Lower(s, rest);
+    spill_.reset();
+    frags_[f.index] = after;
+    return lowered;
+  }
+
+  // Sub-block of h x w tiles (h divides mb, w divides nb) with the most tiles DST holds, widest first.
+  std::pair<uint32_t, uint32_t> Subblock(uint32_t mb, uint32_t nb) const {
+    std::pair<uint32_t, uint32_t> best{1, 1};
+    for (uint32_t h = 1; h <= mb; ++h) {
+      for (uint32_t w = 1; w <= nb; ++w) {
+        if (mb % h || nb % w || h * w > DstCapacity()) continue;
+        if (h * w > best.first * best.second || (h * w == best.first * best.second && w > best.second)) best = {h, w};
+      }
+    }
+    return best;
   }
 
   // Tile offsets of a T.copy's tensor side: affine, multiples of 32.
@@ -403,23 +461,77 @@ class TileLowering {
     const uint32_t k_limit = Buf(origin.tensor).layout->tile_cols;
     const int32_t cb_a = a.cb_index, cb_b = b.cb_index;
     const uint32_t transpose = op.transpose_b ? 1 : 0;
-    Stmt loops = For("kk", kb, loc, [&](Index kk) {
-      Stmt inner = For("i", mb, loc, [&](Index i) {
-        return For("j", nb, loc, [&](Index j) {
-          Index a_tile = Add(Mul(i, kb, loc), kk, loc);
-          Index b_tile = op.transpose_b ? Add(Mul(j, kb, loc), kk, loc) : Add(Mul(kk, nb, loc), j, loc);
-          Index dst = Add(Mul(i, nb, loc), j, loc);
-          return Call(Intrinsic::matmul_tiles, {C(cb_a, loc), C(cb_b, loc), a_tile, b_tile, dst, C(transpose, loc)},
-                      loc);
+    // matmul_tiles over the h x w tiles of C at tile (r0, c0) into DST 0 .. h*w-1.
+    auto matmuls = [&](Index r0, Index c0, uint32_t h, uint32_t w) {
+      return For("kk", kb, loc, [&](Index kk) {
+        Stmt inner = For("i", h, loc, [&](Index i) {
+          return For("j", w, loc, [&](Index j) {
+            Index row = Add(r0, i, loc), col = Add(c0, j, loc);
+            Index a_tile = Add(Mul(row, kb, loc), kk, loc);
+            Index b_tile = op.transpose_b ? Add(Mul(col, kb, loc), kk, loc) : Add(Mul(kk, nb, loc), col, loc);
+            Index dst = Add(Mul(i, w, loc), j, loc);
+            return Call(Intrinsic::matmul_tiles, {C(cb_a, loc), C(cb_b, loc), a_tile, b_tile, dst, C(transpose, loc)},
+                        loc);
+          });
         });
+        return GuardTile(Add(origin.col_base, kk, loc), k_limit, inner, loc);
       });
-      return GuardTile(Add(origin.col_base, kk, loc), k_limit, inner, loc);
-    });
+    };
+    Stmt loops =
+        spill_ && spill_->frag == op.c ? SpilledMatmuls(mb, nb, matmuls, loc) : matmuls(C(0, loc), C(0, loc), mb, nb);
     pending_.erase(op.a.index);
     pending_.erase(op.b.index);
     Stmt region =
         MakeStmt(CBRegionStmt{cb_b, C(b.layout->tile_rows * b.layout->tile_cols, loc), CBAccess::Consume, loops}, loc);
     return MakeStmt(CBRegionStmt{cb_a, C(mb * kb, loc), CBAccess::Consume, region}, loc);
+  }
+
+  // One K step of a fragment larger than DST, sub-block by sub-block: reload the partial sums (after the first
+  // step), accumulate, then park them again, or on the last step pack them into the final circular buffer.
+  Stmt SpilledMatmuls(uint32_t mb, uint32_t nb, const std::function<Stmt(Index, Index, uint32_t, uint32_t)>& matmuls,
+                      SourceLocation loc) {
+    const Spill& spill = *spill_;
+    const auto [h, w] = Subblock(mb, nb);
+    const Index k = spill.k ? MakeIndexVar(*spill.k, loc) : nullptr;
+    auto subblocks = [&](bool last) {
+      return For("sr", mb / h, loc, [&](Index sr) {
+        return For("sc", nb / w, loc, [&](Index sc) {
+          const Index r0 = Mul(sr, h, loc), c0 = Mul(sc, w, loc);
+          std::vector<Stmt> math;
+          if (k) {
+            Stmt reload = For("d", h * w, loc, [&](Index d) {
+              return Call(Intrinsic::copy_tile, {C(spill.partial_cb, loc), d, d}, loc);
+            });
+            reload = MakeStmt(CBRegionStmt{spill.partial_cb, C(h * w, loc), CBAccess::Consume, reload}, loc);
+            math.push_back(MakeStmt(IfStmt{MakeIndexBinary(IndexOp::Ne, k, C(0, loc), loc), reload, nullptr}, loc));
+          }
+          math.push_back(matmuls(r0, c0, h, w));
+          Stmt pack;
+          if (!last) {
+            pack = For("d", h * w, loc, [&](Index d) {
+              return Call(Intrinsic::pack_tile, {d, C(spill.partial_cb, loc)}, loc);
+            });
+            pack = MakeStmt(CBRegionStmt{spill.partial_cb, C(h * w, loc), CBAccess::Produce, pack}, loc);
+          } else if (spill.final_cb >= 0) {
+            pack = For("i", h, loc, [&](Index i) {
+              return For("j", w, loc, [&](Index j) {
+                Index slot = Add(Mul(Add(r0, i, loc), nb, loc), Add(c0, j, loc), loc);
+                return Call(Intrinsic::pack_tile_out_of_order,
+                            {Add(Mul(i, w, loc), j, loc), C(spill.final_cb, loc), slot}, loc);
+              });
+            });
+          }
+          return MakeStmt(DstRegionStmt{MakeSeq(std::move(math), loc), pack}, loc);
+        });
+      });
+    };
+    Stmt last = subblocks(true);
+    if (spill.final_cb >= 0)
+      last = MakeStmt(CBRegionStmt{spill.final_cb, C(mb * nb, loc), CBAccess::Produce, last}, loc);
+    if (!k) return last;
+    const Index not_last =
+        MakeIndexBinary(IndexOp::Lt, MakeIndexBinary(IndexOp::Add, k, C(1, loc), loc), spill.extent, loc);
+    return MakeStmt(IfStmt{not_last, subblocks(false), last}, loc);
   }
 
   Stmt LowerParallel(const ParallelStmt& op, const std::vector<Stmt>& rest, SourceLocation loc) {
@@ -555,6 +667,7 @@ class TileLowering {
   std::map<uint32_t, Origin> pending_;
   std::map<int32_t, DType> cb_dtype_;
   std::vector<int32_t> scratch_;
+  std::optional<Spill> spill_;
   int32_t next_cb_ = kFirstFragmentCb;
 };
 

@@ -11,7 +11,9 @@
 // A fragment accumulated by T.gemm stays in DST from its T.clear to its next use: a DstRegionStmt spans the
 // statement holding the gemm (the K loop), and its pack goes to where that next use wants it — a circular
 // buffer in the output tensor's format for a T.copy out, or an intermediate one (the fragment's own
-// format) for an element-wise epilogue. Fragments therefore get their circular buffers here (c_16 up).
+// format) for an element-wise epilogue. A fragment larger than one DST acquire (8 bf16 / 4 fp32 tiles) is
+// accumulated in sub-blocks instead: each K step reloads a sub-block's partial sums from a circular buffer,
+// accumulates and parks them again; the last step packs each tile to its place in the final buffer. Fragments therefore get their circular buffers here (c_16 up).
 // Tile indices that can leave their tensor (a grid that overhangs a padded dimension) are guarded: such
 // tiles are neither read nor written, and matmul_tiles skips K tiles past the end.
 // Post-condition: no CopyStmt, GemmStmt, FillStmt, ParallelStmt, StoreStmt or AllocStmt is left.
