@@ -7,6 +7,7 @@
 #include "emulator/kernel_api/kernel_api.h"
 #include "emulator/kernel_context.h"
 #include "emulator/tile_math/tile_math.h"
+#include "emulator/tile_math/transpose_scalar.h"
 #include "emulator/vm/trap.h"
 
 namespace tilesim::emu::api {
@@ -200,6 +201,24 @@ CallStatus copy_tile(KernelContext& ctx, const uint64_t* args, uint64_t&) {
   DataFormat format;
   const uint8_t* bytes = FrontTileBytes(ctx, U32(args, 0), U32(args, 1), "copy_tile", format);
   tile::UnpackToDst(bytes, format, compute.math, dst);
+  return CallStatus::Done;
+}
+
+// ---- Transpose (tt-metal transpose_wh.h): unpack one tile transposed into DST ----
+
+CallStatus transpose_wh_init(KernelContext& ctx, const uint64_t* args, uint64_t&) {
+  return InitCbs(ctx, args, 2, "transpose_wh_init");
+}
+CallStatus transpose_wh_init_short(KernelContext& ctx, const uint64_t* args, uint64_t&) {
+  return InitCbs(ctx, args, 1, "transpose_wh_init_short");
+}
+CallStatus transpose_wh_tile(KernelContext& ctx, const uint64_t* args, uint64_t&) {
+  static constexpr const char* kOp = "transpose_wh_tile";
+  ComputeState& compute = ctx.compute();
+  tile::Tile& dst = compute.dst.MathTile(U32(args, 2), kOp);
+  DataFormat format;
+  const uint8_t* bytes = FrontTileBytes(ctx, U32(args, 0), U32(args, 1), kOp, format);
+  tile::UnpackTransposedToDst(bytes, format, compute.math, dst);
   return CallStatus::Done;
 }
 

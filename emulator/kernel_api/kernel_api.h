@@ -1,7 +1,8 @@
 // The device kernel API: one handler per intrinsic of include/tilesim/bytecode/intrinsics.def.
 //
 // Handlers live in tilesim::emu::api under the intrinsic's own name and are grouped by file: args.cpp
-// (arguments and identity), cb.cpp, noc.cpp, semaphore.cpp, dprint.cpp, compute.cpp, sfpu.cpp. The
+// (arguments and identity), cb.cpp, noc.cpp, semaphore.cpp, dprint.cpp, compute.cpp, sfpu.cpp,
+// compute_extra.cpp (scalar SFPU ops, SFPU max/min). The
 // dispatch table (dispatch_table.cpp) is generated from intrinsics.def, so an intrinsic without a handler
 // fails to link. Each handler is the single place its operation happens (a later event log hooks in here).
 //

@@ -21,7 +21,9 @@ const Param<NamedNumbers> kEltwiseMul{"fpu.eltwise_mul_cycles_per_tile",
                                       {{"LoFi", 8}, {"HiFi2", 16}, {"HiFi3", 24}, {"HiFi4", 32}}, Positive()};
 const Param<NamedNumbers> kSfpu{"sfpu.cycles_per_tile",
                                 "cycles of an SFPU operation over one tile in DST, by operation",
-                                {{"relu", 128}, {"exp", 640}, {"log", 640}, {"recip", 480}, {"sqrt", 480}, {"gelu", 480}},
+                                {{"relu", 128}, {"exp", 640}, {"log", 640}, {"recip", 480}, {"sqrt", 480}, {"gelu", 480},
+                                 {"add_unary", 128}, {"sub_unary", 128}, {"mul_unary", 128}, {"div_unary", 128},
+                                 {"rsub_unary", 160}, {"binary_max", 160}, {"binary_min", 160}},
                                 Positive()};
 const Param<double> kUnpackBandwidth{"unpack.bytes_per_cycle", "bytes per cycle the unpackers read from L1", 80.0,
                                      Positive()};

@@ -395,6 +395,7 @@ bool Engine::Step(Context& c) {
       break;
     }
     case Intrinsic::copy_tile:
+    case Intrinsic::transpose_wh_tile:  // an unpack (faces swapped) and a datacopy, like copy_tile
       Compute(c, unpack(e.args[0]), 0);
       break;
     case Intrinsic::pack_tile:

@@ -180,8 +180,8 @@ kir::Kernel ControlFlowCoverage() {
   return k.Build();
 }
 
-// Compute: initialisation, DST handshake (both spellings), FPU ops, pack, every SFPU op. matmul_tiles with
-// its explicit transpose argument needs no mm_init here (see MatmulInitKernel).
+// Compute: initialisation, DST handshake (both spellings), FPU ops, pack, every SFPU op, transpose_wh.
+// matmul_tiles with its explicit transpose argument needs no mm_init here (see MatmulInitKernel).
 kir::Kernel ComputeCoverage() {
   KernelBuilder k("compute_coverage", KernelRole::Compute, "compute_coverage.cpp");
   k.at(5);
@@ -215,6 +215,19 @@ kir::Kernel ComputeCoverage() {
     k.sqrt_tile(4u);
     k.gelu_tile_init();
     k.gelu_tile(5u);
+    k.transpose_wh_init(0u, 16u);
+    k.transpose_wh_init_short(1u);
+    k.transpose_wh_tile(1u, 0u, 6u);
+    k.binop_with_scalar_tile_init();
+    k.add_unary_tile(0u, 0x3f000000u);  // 0.5f
+    k.sub_unary_tile(1u, 0xbfa00000u);  // -1.25f
+    k.mul_unary_tile(2u, t);
+    k.div_unary_tile(3u, 0x3e800000u);  // x * 0.25f: tt-metal passes the divisor's reciprocal
+    k.rsub_unary_tile(4u, 0x40000000u);
+    k.binary_max_tile_init();
+    k.binary_max_tile(0u, 1u, 0u);
+    k.binary_min_tile_init();
+    k.binary_min_tile(2u, 3u, 7u);
     k.tile_regs_commit();
     k.tile_regs_wait();
     k.cb_reserve_back(16u, 2u);

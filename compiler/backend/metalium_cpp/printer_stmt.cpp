@@ -187,6 +187,19 @@ void SourcePrinter::NoteHeader(Intrinsic intrinsic) {
     case Intrinsic::log_tile:
     case Intrinsic::gelu_tile_init:
     case Intrinsic::gelu_tile: headers_.insert("compute_kernel_api.h"); break;
+    case Intrinsic::transpose_wh_init:
+    case Intrinsic::transpose_wh_init_short:
+    case Intrinsic::transpose_wh_tile: headers_.insert("transpose_wh.h"); break;
+    case Intrinsic::binop_with_scalar_tile_init:
+    case Intrinsic::add_unary_tile:
+    case Intrinsic::sub_unary_tile:
+    case Intrinsic::mul_unary_tile:
+    case Intrinsic::div_unary_tile:
+    case Intrinsic::rsub_unary_tile: headers_.insert("eltwise_unary/binop_with_scalar.h"); break;
+    case Intrinsic::binary_max_tile_init:
+    case Intrinsic::binary_max_tile:
+    case Intrinsic::binary_min_tile_init:
+    case Intrinsic::binary_min_tile: headers_.insert("binary_max_min.h"); break;
     default: break;  // common.h: CBs, DST, pack, arguments
   }
 }

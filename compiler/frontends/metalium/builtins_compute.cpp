@@ -5,7 +5,8 @@
 //    2026 signature) uses; the 6-argument one (and matmul_tile) passes it explicitly;
 //  - matmul_block(..., ct, rt, kt) is the rt x ct loop of matmul_tiles it stands for;
 //  - SFPU template arguments (approximation modes) and extra arguments (vector mode...) are accepted;
-//  - reconfig_data_format and friends are no-ops: the emulator reads formats from the circular buffers.
+//  - reconfig_data_format and friends are no-ops: the emulator reads formats from the circular buffers;
+//  - binary_max_tile / binary_min_tile take (idst0, idst1, odst) or the older (idst0, idst1), result in idst0.
 #include "compiler/frontends/metalium/builtins.h"
 
 namespace tilesim::metalium {
@@ -92,6 +93,27 @@ void AddSfpu(std::map<std::string, BuiltinHandler>& t, const std::string& name, 
   };
 }
 
+// binary_max_tile / binary_min_tile (binary_max_min.h): (idst0, idst1, odst[, vector_mode]). The older
+// binary_max.h spelling (idst0, idst1) writes the result over idst0. Only VectorMode::RC (the whole tile,
+// the default) is emulated, so another mode is an error rather than a silently different result.
+Value MaxMinTile(BuiltinCall& c, Intrinsic op) {
+  c.RequireArgs(2, 4);
+  Lowerer& l = *c.lowerer;
+  if (c.count() == 4) {
+    constexpr uint64_t kVectorModeRc = 4;  // tt-metal's VectorMode::RC (builtin_names.cpp)
+    const kir::Expr mode = c.U32(3);
+    const auto* constant = mode.defined() ? std::get_if<kir::ConstExpr>(&mode->node) : nullptr;
+    if (constant == nullptr || constant->value != kVectorModeRc) {
+      l.Error(c.pos, "'" + c.name + "': only VectorMode::RC (the whole tile) is supported as the vector mode");
+    }
+  }
+  if (c.count() == 2) {
+    const kir::Expr dst0 = l.Snapshot("idst0", c.U32(0), c.pos);
+    return EmitIntrinsic(c, op, {dst0, c.U32(1), dst0});
+  }
+  return EmitIntrinsic(c, op, {c.U32(0), c.U32(1), c.U32(2)});
+}
+
 Value NoOp(BuiltinCall& c) {
   c.RequireArgs(0, 4);
   c.lowerer->CheckRole(Intrinsic::tile_regs_acquire, c.name, c.pos);  // compute only
@@ -152,6 +174,23 @@ void AddComputeBuiltins(std::map<std::string, BuiltinHandler>& t) {
   AddSfpu(t, "recip_tile", Intrinsic::recip_tile_init, Intrinsic::recip_tile);
   AddSfpu(t, "sqrt_tile", Intrinsic::sqrt_tile_init, Intrinsic::sqrt_tile);
   AddSfpu(t, "gelu_tile", Intrinsic::gelu_tile_init, Intrinsic::gelu_tile);
+
+  // transpose_wh.h: the input tile transposed into DST.
+  t["transpose_wh_init"] = Direct(Intrinsic::transpose_wh_init, 2, 2);
+  t["transpose_wh_init_short"] = Direct(Intrinsic::transpose_wh_init_short, 1, 1);
+  t["transpose_wh_tile"] = Direct(Intrinsic::transpose_wh_tile, 3, 3);
+  // eltwise_unary/binop_with_scalar.h: (idst, param), param the fp32 scalar's bits; div multiplies by param.
+  t["binop_with_scalar_tile_init"] = Direct(Intrinsic::binop_with_scalar_tile_init, 0, 0);
+  t["add_unary_tile"] = Direct(Intrinsic::add_unary_tile, 2, 2);
+  t["sub_unary_tile"] = Direct(Intrinsic::sub_unary_tile, 2, 2);
+  t["mul_unary_tile"] = Direct(Intrinsic::mul_unary_tile, 2, 2);
+  t["div_unary_tile"] = Direct(Intrinsic::div_unary_tile, 2, 2);
+  t["rsub_unary_tile"] = Direct(Intrinsic::rsub_unary_tile, 2, 2);
+  // binary_max_min.h: DST-to-DST max / min.
+  t["binary_max_tile_init"] = Direct(Intrinsic::binary_max_tile_init, 0, 0);
+  t["binary_min_tile_init"] = Direct(Intrinsic::binary_min_tile_init, 0, 0);
+  t["binary_max_tile"] = [](BuiltinCall& c) { return MaxMinTile(c, Intrinsic::binary_max_tile); };
+  t["binary_min_tile"] = [](BuiltinCall& c) { return MaxMinTile(c, Intrinsic::binary_min_tile); };
 
   for (const char* name : {"reconfig_data_format", "reconfig_data_format_srca", "reconfig_data_format_srcb",
                            "pack_reconfig_data_format", "unpack_reconfig_data_format",
