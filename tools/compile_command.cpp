@@ -21,6 +21,7 @@ struct CompileCommandOptions {
   std::string fidelity = "HiFi4";
   bool fp32_dest = false;
   bool no_multicast = false;
+  bool no_fuse_blocks = false;
   bool print_after_all = false;
   std::vector<std::string> print_after;
   bool force = false;
@@ -61,6 +62,7 @@ void AddCompileCommand(CLI::App& app, Command& command) {
       ->capture_default_str();
   sub->add_flag("--fp32-dest", o->fp32_dest, "accumulate in fp32 DST (fp32_dest_acc_en)");
   sub->add_flag("--no-multicast", o->no_multicast, "every core reads its own operands from DRAM");
+  sub->add_flag("--no-fuse-blocks", o->no_fuse_blocks, "run each block of a core on its own (no reuse across them)");
   sub->add_flag("--print-after-all", o->print_after_all, "print the IR after every pass (stderr)");
   sub->add_option("--print-after", o->print_after, "print the IR after the named pass (repeatable)");
   sub->add_flag("--force", o->force, "overwrite files in the output directory that tilesim did not write");
@@ -75,6 +77,7 @@ void AddCompileCommand(CLI::App& app, Command& command) {
       ParseMathFidelity(o->fidelity, options.math_fidelity);
       options.fp32_dest_acc_en = o->fp32_dest;
       options.multicast = !o->no_multicast;
+      options.fuse_blocks = !o->no_fuse_blocks;
       options.print_after_all = o->print_after_all;
       options.print_after = o->print_after;
       const auto start = std::chrono::steady_clock::now();

@@ -207,6 +207,7 @@ struct TileRunOptions {
   std::string fidelity = "HiFi4";
   bool fp32_dest = false;
   bool no_multicast = false;
+  bool no_fuse_blocks = false;
   double min_pcc = 0;
   bool emit_cpp_check = false;
   std::string emit_dir;
@@ -216,6 +217,7 @@ struct TileRunOptions {
     run->add_option("--fidelity", fidelity, "KERNEL.py: math fidelity")->check(kFidelity)->capture_default_str();
     run->add_flag("--fp32-dest", fp32_dest, "KERNEL.py: accumulate in fp32 DST (fp32_dest_acc_en)");
     run->add_flag("--no-multicast", no_multicast, "KERNEL.py: every core reads its own operands from DRAM");
+    run->add_flag("--no-fuse-blocks", no_fuse_blocks, "KERNEL.py: run each block of a core on its own");
     run->add_option("--min-pcc", min_pcc, "KERNEL.py: PCC needed to pass (default 0.999, LoFi 0.99)")
         ->check(CLI::Range(-1.0, 1.0));
     run->add_flag("--emit-cpp-check", emit_cpp_check,
@@ -236,6 +238,7 @@ int RunTileKernelCommand(const std::string& path, const TileRunOptions& o,
   ParseMathFidelity(o.fidelity, t.fidelity);
   t.fp32_dest = o.fp32_dest;
   t.multicast = !o.no_multicast;
+  t.fuse_blocks = !o.no_fuse_blocks;
   if (o.min_pcc != 0) t.min_pcc = o.min_pcc;
   t.emit_cpp_check = o.emit_cpp_check;
   t.emit_dir = o.emit_dir;

@@ -120,6 +120,9 @@ struct CompileOptions {
   // Multicast A along core rows and B down core columns when every core of a row (column) works on the
   // same block row (column) at the same time. Off: every core reads its own operands from DRAM.
   bool multicast = true;
+  // In a 2-D partition, run the rectangle of blocks each core owns as one larger block, so A and B tiles are
+  // reused in L1 across the core's blocks (when every buffer dimension follows a block index or none).
+  bool fuse_blocks = true;
   // Printing the IR between passes: after every pass, or after the passes named here.
   bool print_after_all = false;
   std::vector<std::string> print_after;

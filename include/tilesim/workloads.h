@@ -151,6 +151,7 @@ struct TileKernelOptions {
   MathFidelity fidelity = MathFidelity::HiFi4;
   bool fp32_dest = false;
   bool multicast = true;
+  bool fuse_blocks = true;
   uint64_t seed = 0;
   std::optional<double> min_pcc;            // pass threshold; default 0.999 (HiFi2..4) or 0.99 (LoFi)
   bool emit_cpp_check = false;              // also run the emitted Metalium C++ and require identical bits

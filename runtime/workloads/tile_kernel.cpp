@@ -42,6 +42,7 @@ WorkloadResult RunTileKernel(const TileKernelOptions& o) {
   compile.math_fidelity = o.fidelity;
   compile.fp32_dest_acc_en = o.fp32_dest;
   compile.multicast = o.multicast;
+  compile.fuse_blocks = o.fuse_blocks;
   workloads::Stopwatch compile_clock;
   const tile::TTProgram program = tile::CompileFile(o.path, compile);
   const double compile_ms = compile_clock.ms();

@@ -9,7 +9,7 @@ import tilelang
 import tilelang.language as T
 
 
-def matmul(M=1024, N=1024, K=1024, block_M=128, block_N=128, block_K=32, dtype="bfloat16", accum_dtype="float"):
+def matmul(M=1024, N=1024, K=1024, block_M=128, block_N=128, block_K=64, dtype="bfloat16", accum_dtype="float"):
     @T.prim_func
     def main(A: T.Tensor((M, K), dtype), B: T.Tensor((K, N), dtype), C: T.Tensor((M, N), dtype)):
         with T.Kernel(T.ceildiv(N, block_N), T.ceildiv(M, block_M), threads=128) as (bx, by):

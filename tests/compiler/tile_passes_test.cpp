@@ -309,6 +309,25 @@ TEST(TilePasses, FragmentLargerThanDstIsAccumulatedInSubblocks) {
   EXPECT_EQ(program.cores.size(), 4u);
 }
 
+TEST(TilePasses, ACoresBlocksAreFusedForReuseInL1) {
+  // 4 x 4 blocks of 64 x 64 on a 2 x 2 grid: each core's 2 x 2 blocks run as one 128 x 128 block, so each A
+  // tile is read once per core row of blocks instead of once per block.
+  CompileOptions options;
+  options.grid_x = options.grid_y = 2;
+  const PrimFunc fused = Until(Parse(kMcastGemm), "LayoutAwareWorkPartitionTT", options);
+  EXPECT_EQ(fused.attrs.at("tt.fused_blocks"), "2x2 blocks per core run as one block");
+  EXPECT_EQ(Named(fused, "A_shared").shape, (std::vector<int64_t>{128, 32}));
+  EXPECT_EQ(Named(fused, "B_shared").shape, (std::vector<int64_t>{32, 128}));
+  EXPECT_EQ(Named(fused, "C_local").shape, (std::vector<int64_t>{128, 128}));
+  EXPECT_EQ(Named(fused, "C_local").layout->tile_rows, 4u);
+  EXPECT_EQ(fused.partition->grid_x, 2u);
+  EXPECT_EQ(fused.partition->blocks_per_core_x, 1u);
+  options.fuse_blocks = false;
+  const PrimFunc separate = Until(Parse(kMcastGemm), "LayoutAwareWorkPartitionTT", options);
+  EXPECT_EQ(Named(separate, "A_shared").shape, (std::vector<int64_t>{64, 32}));
+  EXPECT_EQ(separate.partition->blocks_per_core_x, 2u);
+}
+
 TEST(TilePasses, ContiguousPartitionForSingleTileBlocks) {
   const PrimFunc f = Until(Parse(kEpilogueGemm), "LayoutAwareWorkPartitionTT");
   EXPECT_EQ(f.partition->mode, TTPartition::Mode::Contiguous);

@@ -6,6 +6,7 @@
 
 #include "compiler/tile/analysis/affine.h"
 #include "compiler/tile/ir/mutator.h"
+#include "compiler/tile/passes/coarsen_blocks.h"
 #include "compiler/tile/passes/pass_util.h"
 
 namespace tilesim::tile {
@@ -63,6 +64,20 @@ tir::PrimFunc LayoutAwareWorkPartitionTT(tir::PrimFunc func, const CompileOption
     p.num_cores = cx * cy;
     p.blocks_per_core_x = p.grid_x / cx;
     p.blocks_per_core_y = p.grid_y / cy;
+    // A core's rectangle of blocks becomes one block, so its A and B tiles are reused in L1.
+    std::string why_not;
+    const uint64_t l1_budget = 1u << 20;  // of Wormhole's 1.4 MiB, leave room for the compiler's own buffers
+    if (p.blocks_per_core_x * p.blocks_per_core_y > 1 && options.fuse_blocks) {
+      const std::string fused = fmt::format("{}x{}", p.blocks_per_core_x, p.blocks_per_core_y);
+      if (CoarsenBlocks(func, p.blocks_per_core_x, p.blocks_per_core_y, l1_budget, why_not)) {
+        p.grid_x = cx;
+        p.grid_y = cy;
+        p.blocks_per_core_x = p.blocks_per_core_y = 1;
+        func.attrs["tt.fused_blocks"] = fused + " blocks per core run as one block";
+      } else {
+        func.attrs["tt.fused_blocks"] = "no: " + why_not;
+      }
+    }
   } else {
     p.mode = tir::TTPartition::Mode::Contiguous;
     p.num_cores = std::min(total_blocks, device_cores);
@@ -70,13 +85,14 @@ tir::PrimFunc LayoutAwareWorkPartitionTT(tir::PrimFunc func, const CompileOption
     p.cores_y = (p.num_cores + p.cores_x - 1) / p.cores_x;
   }
 
+  const tir::KernelStmt& fused_kernel = *FindKernel(func);
   // Multicast: a copy into a shared buffer whose source offsets do not depend on bx is the same for every
   // core of a row (Blocks2D rows share their block rows); likewise by and columns.
   if (p.mode == tir::TTPartition::Mode::Blocks2D && options.multicast) {
-    const tir::VarId bx = kernel.block_vars.at(0);
+    const tir::VarId bx = fused_kernel.block_vars.at(0);
     const std::optional<tir::VarId> by =
-        kernel.block_vars.size() > 1 ? std::optional<tir::VarId>(kernel.block_vars[1]) : std::nullopt;
-    tir::ForEachStmt(kernel.body, [&](const tir::Stmt& s) {
+        fused_kernel.block_vars.size() > 1 ? std::optional<tir::VarId>(fused_kernel.block_vars[1]) : std::nullopt;
+    tir::ForEachStmt(fused_kernel.body, [&](const tir::Stmt& s) {
       const auto* copy = std::get_if<tir::CopyStmt>(&s->node);
       if (!copy || BufferOf(func, copy->src.buffer).scope != tir::Scope::Global ||
           BufferOf(func, copy->dst.buffer).scope != tir::Scope::Shared) {

@@ -22,7 +22,21 @@ struct MatmulSize {
   uint32_t M = 0;
   uint32_t N = 0;
   uint32_t K = 0;
+  bool perf = false;  // --perf: time the program on the device profile and print the timing
 };
+
+// The device options a sample opens its device with: timing on when --perf was given.
+inline tilesim::DeviceOptions SampleDeviceOptions(const MatmulSize& size) {
+  tilesim::DeviceOptions options;
+  if (size.perf) options.perf = tilesim::perf::PerfOptions{};
+  return options;
+}
+
+// After the program ran: with --perf, the modelled cycles, stalls and FPU use of its last program.
+inline void PrintPerf(const MatmulSize& size, const tilesim::Device& device) {
+  if (!size.perf) return;
+  if (const tilesim::perf::PerfResult* perf = device.last_perf()) std::printf("%s\n", perf->Summary().c_str());
+}
 
 // Parses --size S (M = N = K = S, e.g. --size 1024 for 1024^3) or --m/--n/--k. Every dimension must be a
 // positive multiple of 32, the tile size. Returns nullopt when main should exit with `exit_code` (after
@@ -46,13 +60,16 @@ inline std::optional<MatmulSize> ParseMatmulSize(int argc, char** argv, const st
   app.add_option("--m", size.M, "rows of A and C")->check(tile_multiple)->excludes(square_option);
   app.add_option("--n", size.N, "columns of B and C")->check(tile_multiple)->excludes(square_option);
   app.add_option("--k", size.K, "columns of A, rows of B")->check(tile_multiple)->excludes(square_option);
+  app.add_flag("--perf", size.perf, "time the program on the device profile (wormhole_b0) and print the timing");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     exit_code = app.exit(e);
     return std::nullopt;
   }
-  if (square != 0) size = {square, square, square};
+  if (square != 0) {
+    size.M = size.N = size.K = square;
+  }
   return size;
 }
 

@@ -142,10 +142,11 @@ int main(int argc, char** argv) {
     const std::vector<bfloat16> a = matmul_sample::RandomMatrix(size->M, size->K, 7);
     const std::vector<bfloat16> b = matmul_sample::RandomMatrix(size->K, size->N, 8);
 
-    auto mesh_device = distributed::MeshDevice::create_unit_mesh(0);
+    auto mesh_device = distributed::MeshDevice::create_unit_mesh(0, matmul_sample::SampleDeviceOptions(*size));
     std::vector<bfloat16> c = MatmulMulticoreReuseMcast(tilize_nfaces(a, size->M, size->K),
                                                         tilize_nfaces(b, size->K, size->N), size->M, size->N,
                                                         size->K, mesh_device);
+    matmul_sample::PrintPerf(*size, mesh_device->device());
     mesh_device->close();
     return matmul_sample::CheckPcc("matmul_multicore_reuse_mcast", untilize_nfaces(c, size->M, size->N), a, b, *size,
                                    0.98);
