@@ -84,7 +84,14 @@ void AddCompileCommand(CLI::App& app, Command& command) {
       const tile::TTProgram program = tile::CompileFile(o->kernel, options);
       const double compile_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
       std::vector<std::string> files;
-      if (!o->out_dir.empty()) files = tile::WriteArtifacts(program, o->out_dir, o->force);
+      if (!o->out_dir.empty()) {
+        try {
+          files = tile::WriteArtifacts(program, o->out_dir, o->force);
+        } catch (const std::runtime_error& e) {  // a file it will not overwrite, or one it cannot write
+          fmt::print(stderr, "tilesim compile: {}\n", e.what());
+          return kExitBadArguments;
+        }
+      }
 
       if (o->json) {
         nlohmann::json out;

@@ -263,7 +263,17 @@ void AddRunCommand(CLI::App& app, Command& command) {
   for (EltwiseOp op : {EltwiseOp::Add, EltwiseOp::Sub, EltwiseOp::Mul}) AddEltwise(run, command, op);
   AddLoopback(run, command);
   run->callback([run, unknown, tile, &command] {
-    if (!run->get_subcommands().empty()) return;
+    if (!run->get_subcommands().empty()) {
+      // Extras are allowed on `run` for a kernel's --NAME bindings; a built-in workload takes none.
+      std::vector<std::string> extras = run->remaining();
+      for (const CLI::App* sub : run->get_subcommands()) {
+        for (const std::string& e : sub->remaining()) extras.push_back(e);
+      }
+      if (!extras.empty()) {
+        throw CLI::ExtrasError(run->get_subcommands().front()->get_name(), extras);
+      }
+      return;
+    }
     if (unknown->ends_with(".py")) {
       if (!std::filesystem::is_regular_file(*unknown)) {
         throw CLI::ValidationError(fmt::format("run: kernel file '{}' not found", *unknown));
