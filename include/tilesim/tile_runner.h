@@ -36,6 +36,7 @@ struct TileRunResult {
   HostTensors outputs;                       // every output tensor, logical shape, row-major
   double emulator_ms = 0;                    // the emulated run alone (EnqueueProgram .. Finish)
   uint32_t threads = 0;
+  RunStats stats;                            // instructions and context switches of the run
   std::optional<perf::PerfResult> perf;      // when device_options.perf is set
 };
 

@@ -214,6 +214,7 @@ TileRunResult RunProgram(const TTProgram& program, const HostTensors& inputs, co
   Finish(cq);
   result.emulator_ms = MillisecondsSince(start);
   result.threads = device->threads();
+  result.stats = device->last_run_stats();
   if (const perf::PerfResult* perf = device->last_perf()) result.perf = *perf;
 
   for (const TensorPlan& t : program.tensors) {
@@ -312,6 +313,7 @@ TileRunResult RunEmittedProgram(const TTProgram& program, const HostTensors& inp
   dist::Finish(cq);
   result.emulator_ms = MillisecondsSince(start);
   result.threads = mesh_device->device().threads();
+  result.stats = mesh_device->device().last_run_stats();
   if (const perf::PerfResult* perf = mesh_device->device().last_perf()) result.perf = *perf;
 
   for (const TensorPlan& t : program.tensors) {

@@ -77,7 +77,8 @@ WorkloadResult RunTileKernel(const TileKernelOptions& o) {
   result.emulator_ms = run.emulator_ms;
   result.reference_ms = reference_ms;
   result.threads = run.threads;
-  result.reference_threads = 1;
+  result.stats = run.stats;
+  result.reference_threads = 1;  // EvaluateReference runs Eigen on one thread
   result.cores = static_cast<uint32_t>(program.cores.size());
   result.perf = run.perf;
   nlohmann::json& p = result.parameters;
