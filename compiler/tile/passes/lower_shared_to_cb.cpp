@@ -187,7 +187,9 @@ tir::PrimFunc LowerSharedToCB(tir::PrimFunc func, const CompileOptions&) {
   int32_t next_cb = kFirstSharedCb;
   for (uint32_t i = 0; i < func.buffers.size(); ++i) {
     Buffer& buffer = func.buffers[i];
-    if (buffer.scope != Scope::Shared) continue;
+    // A shared buffer no T.copy fills from a tensor only ever names tiles computed on the core, which stay in
+    // the circular buffer they were packed into (LowerTTTileIntrinsics): it needs none of its own.
+    if (buffer.scope != Scope::Shared || !stages.count(i)) continue;
     if (next_cb > kLastSharedCb) {
       FailAt(func, buffer.location,
              fmt::format("more than {} shared buffers: the reader has CBs c_{}..c_{}",

@@ -20,7 +20,7 @@ using bc::Intrinsic;
 inline constexpr int32_t kFirstFragmentCb = 16;
 inline constexpr int32_t kMaxCb = 31;
 
-enum class Use : uint8_t { None, CopyOut, ReadInParallel, OverwriteInParallel, Gemm };
+enum class Use : uint8_t { None, CopyOut, CopyOnChip, ReadInParallel, OverwriteInParallel, Gemm };
 
 // The first statement of `stmts` that uses `buffer`, and how.
 Use FirstUse(const PrimFunc& func, const std::vector<Stmt>& stmts, BufferId buffer, BufferId* copy_target) {
@@ -37,8 +37,8 @@ Use FirstUse(const PrimFunc& func, const std::vector<Stmt>& stmts, BufferId buff
     ForEachStmt(stmt, [&](const Stmt& s) {
       if (found != Use::None) return;
       if (const auto* copy = std::get_if<CopyStmt>(&s->node)) {
-        if (copy->src.buffer == buffer && BufferOf(func, copy->dst.buffer).scope == Scope::Global) {
-          found = Use::CopyOut;
+        if (copy->src.buffer == buffer) {
+          found = BufferOf(func, copy->dst.buffer).scope == Scope::Global ? Use::CopyOut : Use::CopyOnChip;
           if (copy_target) *copy_target = copy->dst.buffer;
         }
       } else if (const auto* gemm = std::get_if<GemmStmt>(&s->node)) {
@@ -220,6 +220,12 @@ class TileLowering {
     return MakeSeq(std::move(out), loc);
   }
 
+  // The buffer's value was computed on the core (T.gemm, T.Parallel) and sits in a circular buffer.
+  bool HasValueInCb(BufferId b) {
+    auto it = frags_.find(b.index);
+    return it != frags_.end() && it->second.kind == FragState::Kind::Cb;
+  }
+
   // Tiles one tile_regs_acquire gives math: half of DST (half-sync mode), 8 tiles in bf16, 4 in fp32.
   uint32_t DstCapacity() const { return options_.fp32_dest_acc_en ? 4 : 8; }
 
@@ -228,12 +234,11 @@ class TileLowering {
   // (-1) when the value is never used.
   int32_t FinalTarget(BufferId f, const std::vector<Stmt>& rest, SourceLocation loc) {
     const Buffer& frag = Buf(f);
-    BufferId target;
-    switch (FirstUse(func_, rest, f, &target)) {
+    switch (FirstUse(func_, rest, f, nullptr)) {
       case Use::CopyOut:
+      case Use::CopyOnChip:
       case Use::ReadInParallel: {
-        const bool out = FirstUse(func_, rest, f, nullptr) == Use::CopyOut;
-        const DType dtype = out ? Buf(target).dtype : frag.dtype;
+        const auto [dtype, out] = PackFormat(f, rest);
         const int32_t cb = NewCb(fmt::format("{}.{}", frag.name, out ? "out" : "acc"), dtype, frag, out ? 2 : 1, loc);
         frags_[f.index] = {FragState::Kind::Cb, cb};
         return cb;
@@ -248,6 +253,20 @@ class TileLowering {
     }
     frags_[f.index] = {};  // the accumulated value is never used
     return -1;
+  }
+
+  // The format buffer `b`'s tiles are packed in so that its next use can take them as they are: a tensor's
+  // format when it is copied out (through on-chip copies, which only rename it), else its own dtype; and
+  // whether that use is a copy out.
+  std::pair<DType, bool> PackFormat(BufferId b, const std::vector<Stmt>& rest) {
+    for (int hops = 0; hops < 8; ++hops) {
+      BufferId target;
+      const Use use = FirstUse(func_, rest, b, &target);
+      if (use == Use::CopyOut) return {Buf(target).dtype, true};
+      if (use != Use::CopyOnChip) break;
+      b = target;
+    }
+    return {Buf(b).dtype, false};
   }
 
   // The statement accumulating fragment F (a T.gemm or the loop around it) runs with F's tiles in DST, when
@@ -397,7 +416,7 @@ class TileLowering {
       const auto [row_base, col_base] = TileBases(op.dst, loc);
       int32_t cb = -1;
       DType cb_dtype = src.dtype;
-      if (src.scope == Scope::Shared) {
+      if (src.scope == Scope::Shared && !HasValueInCb(op.src.buffer)) {
         if (!pending_.erase(op.src.buffer.index)) {
           FailAt(func_, loc, fmt::format("'{}' is copied out before T.copy filled it", src.name));
         }
@@ -424,9 +443,21 @@ class TileLowering {
       });
       return MakeStmt(CBRegionStmt{cb, C(TileCount(src), loc), CBAccess::Consume, writes}, loc);
     }
+    if (src.scope != Scope::Global && dst.scope != Scope::Global && HasValueInCb(op.src.buffer)) {
+      // Between on-chip buffers a copy only renames: the tiles stay in their circular buffer (packed in the
+      // format the destination's next use wants, see PackFormat).
+      if (TileCount(src) != TileCount(dst) || src.shape != dst.shape) {
+        FailAt(func_, loc, fmt::format("T.copy from '{}' to '{}': on-chip copies must be of whole, equal-shaped buffers",
+                                       src.name, dst.name));
+      }
+      frags_[op.dst.buffer.index] = frags_[op.src.buffer.index];
+      frags_[op.src.buffer.index] = {};
+      return nullptr;
+    }
     FailAt(func_, loc,
-           fmt::format("unsupported: T.copy from {} '{}' to {} '{}' (one side must be a tensor)", ToString(src.scope),
-                       src.name, ToString(dst.scope), dst.name));
+           fmt::format("unsupported: T.copy from {} '{}' to {} '{}' (one side must be a tensor, or the source a "
+                       "value computed by T.gemm / T.Parallel)",
+                       ToString(src.scope), src.name, ToString(dst.scope), dst.name));
   }
 
   Stmt LowerGemm(const GemmStmt& op, SourceLocation loc) {
@@ -552,7 +583,7 @@ class TileLowering {
         const Buffer& buf = Buf(l->buffer);
         CheckParallelIndices(op, l->indices, buf, v->location);
         int32_t cb = -1;
-        if (buf.scope == Scope::Shared) {
+        if (buf.scope == Scope::Shared && !HasValueInCb(l->buffer)) {
           if (!pending_.erase(l->buffer.index)) {
             FailAt(func_, v->location, fmt::format("'{}' is read before T.copy filled it", buf.name));
           }
@@ -593,21 +624,18 @@ class TileLowering {
     for (size_t n = 0; n < stores.size(); ++n) {
       const StoreStmt& store = *stores[n];
       const Buffer& target = Buf(store.buffer);
-      if (target.scope != Scope::Fragment) {
+      if (target.scope == Scope::Global) {
         FailAt(func_, store_locs[n],
-               fmt::format("T.Parallel stores into '{}': only T.alloc_fragment buffers can be "
-                           "stored element-wise",
+               fmt::format("T.Parallel stores into tensor '{}': store into an on-chip buffer and T.copy it out",
                            target.name));
       }
       CheckParallelIndices(op, store.indices, target, store_locs[n]);
       if (!stored.insert(store.buffer.index).second) {
         FailAt(func_, store_locs[n], fmt::format("'{}' is stored twice in one T.Parallel", target.name));
       }
-      BufferId copy_target;
-      const Use next = FirstUse(func_, rest, store.buffer, &copy_target);
-      const DType dtype = next == Use::CopyOut ? Buf(copy_target).dtype : target.dtype;
-      targets.push_back(NewCb(fmt::format("{}.{}", target.name, next == Use::CopyOut ? "out" : "ew"), dtype, target,
-                              next == Use::CopyOut ? 2 : 1, store_locs[n]));
+      const auto [dtype, out] = PackFormat(store.buffer, rest);
+      targets.push_back(
+          NewCb(fmt::format("{}.{}", target.name, out ? "out" : "ew"), dtype, target, out ? 2 : 1, store_locs[n]));
       tiles = TileCount(target);
     }
     for (size_t n = 0; n < stores.size(); ++n) {
