@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <bit>
 #include <map>
 #include <set>
 
@@ -15,50 +17,68 @@ namespace {
 using namespace tir;
 using bc::Intrinsic;
 
-bool IsZero(const Value& v) {
-  const auto* c = std::get_if<ValueConst>(&v->node);
-  return c && c->value == 0.0;
-}
+const ValueConst* AsConst(const Value& v) { return std::get_if<ValueConst>(&v->node); }
 
-// Rewrites max / min / division / casts into what the tile engine has (see the header).
+// Rewrites the value tree into what the tile engine has (see the header): constants folded and moved to
+// the right of commutative operations, max / min with a constant through ReLU, division by a reciprocal.
 Value Canonicalize(const PrimFunc& func, const Value& v) {
   const SourceLocation loc = v->location;
+  auto relu = [&](Value x) { return MakeValueUnary(ValueUnaryOp::Relu, std::move(x), loc); };
+  auto op = [&](ValueBinaryOp o, Value x, Value y) { return MakeValueBinary(o, std::move(x), std::move(y), loc); };
+  auto num = [&](double x) { return MakeValueConst(x, loc); };
   if (const auto* cast = std::get_if<ValueCast>(&v->node)) return Canonicalize(func, cast->operand);
   if (const auto* un = std::get_if<ValueUnary>(&v->node)) {
+    const Value x = Canonicalize(func, un->operand);
     if (un->op == ValueUnaryOp::Neg) {
-      FailAt(func, loc, "unsupported: unary minus in T.Parallel (write it as a subtraction of two buffers)");
+      if (const ValueConst* c = AsConst(x)) return num(-c->value);
+      return op(ValueBinaryOp::Mul, x, num(-1.0));
     }
-    return MakeValueUnary(un->op, Canonicalize(func, un->operand), loc);
+    if (AsConst(x)) {
+      FailAt(func, loc, fmt::format("unsupported: {} of a constant in T.Parallel", ToString(un->op)));
+    }
+    return MakeValueUnary(un->op, x, loc);
   }
   if (const auto* bin = std::get_if<ValueBinary>(&v->node)) {
-    const Value a = bin->lhs, b = bin->rhs;
-    auto relu = [&](Value x) { return MakeValueUnary(ValueUnaryOp::Relu, std::move(x), loc); };
-    auto op = [&](ValueBinaryOp o, Value x, Value y) { return MakeValueBinary(o, std::move(x), std::move(y), loc); };
+    Value a = Canonicalize(func, bin->lhs), b = Canonicalize(func, bin->rhs);
+    const ValueConst* ca = AsConst(a);
+    const ValueConst* cb = AsConst(b);
+    if (ca && cb) {  // both constant: fold in fp32, as the reference computes
+      const float x = static_cast<float>(ca->value), y = static_cast<float>(cb->value);
+      switch (bin->op) {
+        case ValueBinaryOp::Add: return num(x + y);
+        case ValueBinaryOp::Sub: return num(x - y);
+        case ValueBinaryOp::Mul: return num(x * y);
+        case ValueBinaryOp::Div: return num(x / y);
+        case ValueBinaryOp::Max: return num(std::max(x, y));
+        case ValueBinaryOp::Min: return num(std::min(x, y));
+      }
+    }
+    const bool commutative = bin->op == ValueBinaryOp::Add || bin->op == ValueBinaryOp::Mul ||
+                             bin->op == ValueBinaryOp::Max || bin->op == ValueBinaryOp::Min;
+    if (ca && commutative) {
+      std::swap(a, b);
+      std::swap(ca, cb);
+    }
     switch (bin->op) {
       case ValueBinaryOp::Max:
-        if (IsZero(b)) return relu(Canonicalize(func, a));
-        if (IsZero(a)) return relu(Canonicalize(func, b));
-        return Canonicalize(func, op(ValueBinaryOp::Add, relu(op(ValueBinaryOp::Sub, a, b)), b));
+        if (cb && cb->value == 0.0) return relu(a);
+        if (cb) return op(ValueBinaryOp::Add, relu(op(ValueBinaryOp::Sub, a, b)), b);  // relu(x - c) + c
+        return op(ValueBinaryOp::Max, a, b);
       case ValueBinaryOp::Min:
-        if (IsZero(b) || IsZero(a)) {
-          const Value x = Canonicalize(func, IsZero(b) ? a : b);
-          return op(ValueBinaryOp::Sub, x, relu(x));
-        }
-        return Canonicalize(func, op(ValueBinaryOp::Sub, a, relu(op(ValueBinaryOp::Sub, a, b))));
+        if (cb) return op(ValueBinaryOp::Sub, b, relu(op(ValueBinaryOp::Sub, b, a)));  // c - relu(c - x)
+        return op(ValueBinaryOp::Min, a, b);
       case ValueBinaryOp::Div:
-        return op(ValueBinaryOp::Mul, Canonicalize(func, a),
-                  MakeValueUnary(ValueUnaryOp::Recip, Canonicalize(func, b), loc));
+        if (cb) return op(ValueBinaryOp::Mul, a, num(1.0f / static_cast<float>(cb->value)));
+        if (ca) return op(ValueBinaryOp::Mul, MakeValueUnary(ValueUnaryOp::Recip, b, loc), a);
+        return op(ValueBinaryOp::Mul, a, MakeValueUnary(ValueUnaryOp::Recip, b, loc));
       default:
-        return op(bin->op, Canonicalize(func, a), Canonicalize(func, b));
+        return op(bin->op, a, b);
     }
-  }
-  if (std::holds_alternative<ValueConst>(v->node)) {
-    FailAt(func, loc,
-           "unsupported: a scalar constant in T.Parallel (only T.max(x, 0) / T.min(x, 0) take a constant); "
-           "put the constant in a tensor");
   }
   return v;
 }
+
+uint32_t FloatBits(double value) { return std::bit_cast<uint32_t>(static_cast<float>(value)); }
 
 class TileEmitter {
  public:
@@ -67,6 +87,10 @@ class TileEmitter {
 
   std::vector<Stmt> Run(const Value& value, int32_t target_cb) {
     const Value canonical = Canonicalize(*ctx_.func, value);
+    if (std::holds_alternative<ValueConst>(canonical->node)) {
+      FailAt(*ctx_.func, value->location,
+             "unsupported: a T.Parallel statement storing a constant (the tile engine fills no tile with a scalar)");
+    }
     Operand result = Eval(canonical);
     ToDst(result);
     Close(target_cb, /*scratch=*/false);
@@ -116,17 +140,40 @@ class TileEmitter {
             }
             return Operand{true, -1, nullptr, false};
           } else if constexpr (std::is_same_v<T, ValueBinary>) {
+            if (const ValueConst* c = AsConst(op.rhs)) {  // x op scalar on the SFPU, in place
+              ToDst(Eval(op.lhs));
+              Intrinsic scalar = Intrinsic::add_unary_tile;
+              if (op.op == ValueBinaryOp::Sub) scalar = Intrinsic::sub_unary_tile;
+              if (op.op == ValueBinaryOp::Mul) scalar = Intrinsic::mul_unary_tile;
+              if (op.op != ValueBinaryOp::Add && op.op != ValueBinaryOp::Sub && op.op != ValueBinaryOp::Mul) {
+                Internal("LowerTTTileIntrinsics", "scalar operation survived canonicalisation");
+              }
+              Call(scalar, {Const(0), Const(FloatBits(c->value))});
+              return Operand{true, -1, nullptr, false};
+            }
+            if (const ValueConst* c = AsConst(op.lhs)) {  // scalar - x
+              if (op.op != ValueBinaryOp::Sub) Internal("LowerTTTileIntrinsics", "scalar on the left survived");
+              ToDst(Eval(op.rhs));
+              Call(Intrinsic::rsub_unary_tile, {Const(0), Const(FloatBits(c->value))});
+              return Operand{true, -1, nullptr, false};
+            }
             Operand a = Eval(op.lhs);
             if (a.in_dst) a = Spill();
+            if (op.op == ValueBinaryOp::Max || op.op == ValueBinaryOp::Min) {  // both in DST: 0 and 1
+              ToDst(Eval(op.rhs));
+              Reads(a);
+              Call(Intrinsic::copy_tile, {Const(a.cb), a.slot, Const(1)});
+              Call(op.op == ValueBinaryOp::Max ? Intrinsic::binary_max_tile : Intrinsic::binary_min_tile,
+                   {Const(0), Const(1), Const(0)});
+              return Operand{true, -1, nullptr, false};
+            }
             Operand b = Eval(op.rhs);
             if (b.in_dst) b = Spill();
             if (!math_.empty()) Internal("LowerTTTileIntrinsics", "DST busy at a binary tile operation");
             Intrinsic intrinsic = Intrinsic::add_tiles;
             if (op.op == ValueBinaryOp::Sub) intrinsic = Intrinsic::sub_tiles;
             if (op.op == ValueBinaryOp::Mul) intrinsic = Intrinsic::mul_tiles;
-            if (op.op != ValueBinaryOp::Add && op.op != ValueBinaryOp::Sub && op.op != ValueBinaryOp::Mul) {
-              Internal("LowerTTTileIntrinsics", "binary operation survived canonicalisation");
-            }
+            if (op.op == ValueBinaryOp::Div) Internal("LowerTTTileIntrinsics", "division survived canonicalisation");
             Reads(a);
             Reads(b);
             Call(intrinsic, {Const(a.cb), Const(b.cb), a.slot, b.slot, Const(0)});

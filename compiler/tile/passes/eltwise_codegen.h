@@ -2,13 +2,13 @@
 // becomes FPU / SFPU tile operations on DST register 0 with circular-buffer operands.
 //
 // Binary FPU operations (add_tiles, sub_tiles, mul_tiles) take both operands from circular buffers, SFPU
-// operations (exp, relu, sqrt, recip) work on DST in place. So a binary operation whose operand is itself
-// computed in DST first packs that operand into a scratch circular buffer (one page, one per nesting
-// depth) and reads it back. max / min / division are rewritten into these operations:
-//   max(x, 0) = relu(x)    min(x, 0) = x - relu(x)    max(a, b) = relu(a - b) + b    min(a, b) = a - relu(a
-// - b)
-//   a / b = a * recip(b)   casts change nothing in DST: the value is rounded when packed into its buffer.
-// Other scalar constants are a CompileError (the tile engine has no scalar operand here).
+// operations (exp, relu, sqrt, recip, and x op scalar: add/sub/mul/rsub_unary_tile) work on DST in place. So
+// a binary operation whose operand is itself computed in DST first packs that operand into a scratch
+// circular buffer (one page, one per nesting depth) and reads it back. max / min of two values use
+// binary_max_tile / binary_min_tile on DST 0 and 1; with a constant, and division, are rewritten:
+//   max(x, 0) = relu(x)    max(x, c) = relu(x - c) + c    min(x, c) = c - relu(c - x)
+//   a / b = a * recip(b)   a / c = a * (1 / c)    -x = x * -1    casts change nothing in DST: the value is
+// rounded when packed into its buffer. A statement storing a bare constant is a CompileError.
 #pragma once
 
 #include <cstdint>
