@@ -277,7 +277,12 @@ class TileLowering {
     if (const auto* gemm = std::get_if<GemmStmt>(&s->node); gemm && gemm->clear_accum) {
       frags_[f.index] = {FragState::Kind::Zero, -1};
     }
-    if (TileCount(frag) > DstCapacity()) return LowerSpilled(s, f, rest);
+    // transpose_A transposes A's tiles through DST each K step, so the sums cannot stay in DST across steps.
+    bool transposes_a = false;
+    ForEachStmt(s, [&](const Stmt& st) {
+      if (const auto* g = std::get_if<GemmStmt>(&st->node)) transposes_a |= g->transpose_a;
+    });
+    if (TileCount(frag) > DstCapacity() || transposes_a) return LowerSpilled(s, f, rest);
     const FragState before = frags_[f.index];
     frags_[f.index] = {FragState::Kind::Dst, -1};
     std::vector<Stmt> math;
@@ -470,7 +475,6 @@ class TileLowering {
                fmt::format("T.gemm operand '{}' must be a T.alloc_shared buffer filled by T.copy", operand->name));
       }
     }
-    if (op.transpose_a) FailAt(func_, loc, "unsupported: T.gemm(..., transpose_A=True); transpose_B is supported");
     if (frags_[op.c.index].kind != FragState::Kind::Dst) {
       Internal("LowerTTTileIntrinsics", "T.gemm outside its DST region");
     }
@@ -479,18 +483,24 @@ class TileLowering {
       FailAt(func_, loc,
              fmt::format("T.gemm reads '{}' before T.copy filled it", origin_a == pending_.end() ? a.name : b.name));
     }
-    const uint32_t mb = a.layout->tile_rows, kb = a.layout->tile_cols;
+    // A's tiles as the matmul reads them: (mb x kb), i.e. A_shared's, or its transpose's with transpose_A.
+    const uint32_t mb = op.transpose_a ? a.layout->tile_cols : a.layout->tile_rows;
+    const uint32_t kb = op.transpose_a ? a.layout->tile_rows : a.layout->tile_cols;
     const uint32_t nb = op.transpose_b ? b.layout->tile_rows : b.layout->tile_cols;
     const uint32_t kb_b = op.transpose_b ? b.layout->tile_cols : b.layout->tile_rows;
     if (kb != kb_b || c.layout->tile_rows != mb || c.layout->tile_cols != nb) {
       FailAt(func_, loc,
-             fmt::format("T.gemm shapes do not agree: {} is {}x{}, {} is {}x{}{}, {} is {}x{}", a.name, a.shape[0],
-                         a.shape[1], b.name, b.shape[0], b.shape[1], op.transpose_b ? " (transposed)" : "", c.name,
-                         c.shape[0], c.shape[1]));
+             fmt::format("T.gemm shapes do not agree: {} is {}x{}{}, {} is {}x{}{}, {} is {}x{}", a.name, a.shape[0],
+                         a.shape[1], op.transpose_a ? " (transposed)" : "", b.name, b.shape[0], b.shape[1],
+                         op.transpose_b ? " (transposed)" : "", c.name, c.shape[0], c.shape[1]));
     }
     const Origin origin = origin_a->second;
-    const uint32_t k_limit = Buf(origin.tensor).layout->tile_cols;
-    const int32_t cb_a = a.cb_index, cb_b = b.cb_index;
+    // K runs along A's columns (its rows with transpose_A): the tile index that may pass the tensor's end.
+    const Index k_base = op.transpose_a ? origin.row_base : origin.col_base;
+    const uint32_t k_limit = op.transpose_a ? Buf(origin.tensor).layout->tile_rows : Buf(origin.tensor).layout->tile_cols;
+    // With transpose_A the tiles of A_shared are first transposed through DST into a circular buffer of A^T.
+    const int32_t cb_a = op.transpose_a ? TransposedCb(op.a, loc) : a.cb_index;
+    const int32_t cb_b = b.cb_index;
     const uint32_t transpose = op.transpose_b ? 1 : 0;
     // matmul_tiles over the h x w tiles of C at tile (r0, c0) into DST 0 .. h*w-1.
     auto matmuls = [&](Index r0, Index c0, uint32_t h, uint32_t w) {
@@ -505,7 +515,7 @@ class TileLowering {
                         loc);
           });
         });
-        return GuardTile(Add(origin.col_base, kk, loc), k_limit, inner, loc);
+        return GuardTile(Add(k_base, kk, loc), k_limit, inner, loc);
       });
     };
     Stmt loops =
@@ -514,7 +524,33 @@ class TileLowering {
     pending_.erase(op.b.index);
     Stmt region =
         MakeStmt(CBRegionStmt{cb_b, C(b.layout->tile_rows * b.layout->tile_cols, loc), CBAccess::Consume, loops}, loc);
-    return MakeStmt(CBRegionStmt{cb_a, C(mb * kb, loc), CBAccess::Consume, region}, loc);
+    region = MakeStmt(CBRegionStmt{cb_a, C(mb * kb, loc), CBAccess::Consume, region}, loc);
+    if (!op.transpose_a) return region;
+    // A^T tile (i, kk) is A_shared's tile (kk, i) transposed: transpose_wh_tile, then pack in (i, kk) order.
+    Stmt transposes = For("i", mb, loc, [&](Index i) {
+      return For("kk", kb, loc, [&](Index kk) {
+        Stmt math = Call(Intrinsic::transpose_wh_tile, {C(a.cb_index, loc), Add(Mul(kk, mb, loc), i, loc), C(0, loc)}, loc);
+        Stmt pack = Call(Intrinsic::pack_tile, {C(0, loc), C(cb_a, loc)}, loc);
+        return MakeStmt(DstRegionStmt{math, pack}, loc);
+      });
+    });
+    transposes = MakeStmt(CBRegionStmt{cb_a, C(mb * kb, loc), CBAccess::Produce, transposes}, loc);
+    transposes = MakeStmt(CBRegionStmt{a.cb_index, C(mb * kb, loc), CBAccess::Consume, transposes}, loc);
+    return MakeSeq({transposes, region}, loc);
+  }
+
+  // The circular buffer holding the transpose of shared buffer `a`'s tiles (one per buffer, made on first use).
+  int32_t TransposedCb(BufferId a, SourceLocation loc) {
+    auto it = transposed_cb_.find(a.index);
+    if (it != transposed_cb_.end()) return it->second;
+    const Buffer& src = Buf(a);
+    Buffer like = src;
+    std::swap(like.shape[0], like.shape[1]);
+    like.layout->tile_rows = src.layout->tile_cols;
+    like.layout->tile_cols = src.layout->tile_rows;
+    const int32_t cb = NewCb(fmt::format("{}.T", src.name), src.dtype, like, 1, loc);
+    transposed_cb_[a.index] = cb;
+    return cb;
   }
 
   // One K step of a fragment larger than DST, sub-block by sub-block: reload the partial sums (after the first
@@ -696,6 +732,7 @@ class TileLowering {
   std::map<int32_t, DType> cb_dtype_;
   std::vector<int32_t> scratch_;
   std::optional<Spill> spill_;
+  std::map<uint32_t, int32_t> transposed_cb_;
   int32_t next_cb_ = kFirstFragmentCb;
 };
 
