@@ -315,7 +315,12 @@ void NocModel::ComputeRates() {
   };
   for (uint32_t c = 0; c < constraint_count; ++c) update_share(c);
   frozen_.assign(flow_count, 0);
-  size_t left = flow_count;
+  // The unfrozen flows and the constraints that still have unfrozen users, both in ascending order
+  // (which decides ties), shrunk as the filling goes.
+  open_flows_.resize(flow_count);
+  for (uint32_t i = 0; i < flow_count; ++i) open_flows_[i] = i;
+  open_constraints_.resize(constraint_count);
+  for (uint32_t c = 0; c < constraint_count; ++c) open_constraints_[c] = c;
   const auto freeze = [&](uint32_t i, double rate) {
     Flow& flow = flows_[active_[i]];
     frozen_[i] = 1;
@@ -324,30 +329,33 @@ void NocModel::ComputeRates() {
       capacity_left_[edges_[e].constraint] -= flow.rate * edges_[e].weight;
       open_weight_[edges_[e].constraint] -= edges_[e].weight;
     }
-    --left;
+    just_frozen_.push_back(i);
   };
-  const auto update_shares_of = [&](uint32_t i) {
-    for (uint32_t e = edge_begin_[i]; e < edge_begin_[i + 1]; ++e) update_share(edges_[e].constraint);
-  };
-  while (left > 0) {
+  while (!open_flows_.empty()) {
     double level = kInfinity;
-    for (size_t i = 0; i < flow_count; ++i) {
-      if (!frozen_[i]) level = std::min(level, flow_cap_[i]);
-    }
+    for (uint32_t i : open_flows_) level = std::min(level, flow_cap_[i]);
     uint32_t bottleneck = kNone;
-    for (uint32_t c = 0; c < constraint_count; ++c) {
+    size_t kept = 0;
+    for (uint32_t c : open_constraints_) {
+      if (share_[c] == kInfinity) continue;  // no unfrozen user left: it never binds again
+      open_constraints_[kept++] = c;
       if (share_[c] < level) level = share_[c], bottleneck = c;
     }
+    open_constraints_.resize(kept);
+    just_frozen_.clear();
     if (bottleneck != kNone) {
       for (uint32_t u = user_begin_[bottleneck]; u < user_begin_[bottleneck + 1]; ++u) {
         if (!frozen_[user_list_[u]]) freeze(user_list_[u], level);
       }
-      for (uint32_t u = user_begin_[bottleneck]; u < user_begin_[bottleneck + 1]; ++u) update_shares_of(user_list_[u]);
     } else {
-      for (uint32_t i = 0; i < flow_count; ++i) {
-        if (!frozen_[i] && flow_cap_[i] <= level) freeze(i, flow_cap_[i]), update_shares_of(i);
+      for (uint32_t i : open_flows_) {
+        if (flow_cap_[i] <= level) freeze(i, flow_cap_[i]);
       }
     }
+    for (uint32_t i : just_frozen_) {
+      for (uint32_t e = edge_begin_[i]; e < edge_begin_[i + 1]; ++e) update_share(edges_[e].constraint);
+    }
+    std::erase_if(open_flows_, [&](uint32_t i) { return frozen_[i] != 0; });
   }
 }
 

@@ -172,6 +172,9 @@ class NocModel {
   std::vector<Edge> edges_;
   std::vector<double> flow_cap_;         // per flow: its peak and the limits of resources it has alone
   std::vector<char> frozen_;
+  std::vector<uint32_t> open_flows_;
+  std::vector<uint32_t> open_constraints_;
+  std::vector<uint32_t> just_frozen_;
   // ProcessNextEvent / AdmitReady scratch.
   std::vector<uint32_t> still_active_;
   std::vector<uint32_t> touched_groups_;
