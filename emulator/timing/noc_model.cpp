@@ -406,6 +406,8 @@ bool NocModel::ProcessNextEvent(double limit) {
     Transfer& transfer = transfers_[flow.transfer];
     --transfer.packets_left;
     transfer.finish = std::max(transfer.finish, now_);
+    // Rounding noise must not push an exact cycle count up by one.
+    if (transfer.packets_left == 0) transfer.completion = static_cast<uint64_t>(std::ceil(transfer.finish - 1e-6));
     Retire(f);
   }
   if (still_active_.size() != active_.size()) {
@@ -452,12 +454,6 @@ uint64_t NocModel::RunToCompletion() {
   uint64_t last = 0;
   for (TransferId id = 0; id < transfers_.size(); ++id) last = std::max(last, *CompletionCycle(id));
   return last;
-}
-
-std::optional<uint64_t> NocModel::CompletionCycle(TransferId id) const {
-  if (id >= transfers_.size() || transfers_[id].packets_left > 0) return std::nullopt;
-  // Rounding noise must not push an exact cycle count up by one.
-  return static_cast<uint64_t>(std::ceil(transfers_[id].finish - 1e-6));
 }
 
 std::vector<ResourceUsage> NocModel::UsagesNow() const {

@@ -76,7 +76,10 @@ class NocModel {
   uint64_t RunToCompletion();
 
   // The cycle the transfer's last byte arrived (rounded up), once it has.
-  std::optional<uint64_t> CompletionCycle(TransferId id) const;
+  std::optional<uint64_t> CompletionCycle(TransferId id) const {  // inline: barriers poll it per NoC event
+    if (id >= transfers_.size() || transfers_[id].packets_left > 0) return std::nullopt;
+    return transfers_[id].completion;
+  }
   double now() const { return now_; }
   const NocParams& params() const { return params_; }
 
@@ -104,6 +107,7 @@ class NocModel {
   struct Transfer {
     uint32_t packets_left = 0;
     double finish = 0;
+    uint64_t completion = 0;  // once packets_left is 0: finish rounded up to a cycle
   };
   using GroupKey = std::tuple<uint32_t, uint32_t, uint32_t, int, VcClass>;  // noc, x, y, port, class
 
