@@ -6,9 +6,11 @@
 
 #include "emulator/kernel_api/kernel_api.h"
 #include "emulator/kernel_context.h"
+#include "emulator/tile_math/broadcast.h"
 #include "emulator/tile_math/tile_math.h"
 #include "emulator/tile_math/transpose_scalar.h"
 #include "emulator/vm/trap.h"
+#include "tilesim/tile.h"
 
 namespace tilesim::emu::api {
 namespace {
@@ -106,6 +108,21 @@ CallStatus Binary(KernelContext& ctx, const uint64_t* args, BinaryFn fn, const c
   return CallStatus::Done;
 }
 
+// (cb_in0, cb_in1, tile0, tile1, dst[, row]): like Binary, B broadcast before the op (tile_math/broadcast.h).
+CallStatus BroadcastBinary(KernelContext& ctx, const uint64_t* args, BinaryFn fn, tile::BroadcastDim dim, const char* op) {
+  ComputeState& compute = ctx.compute();
+  tile::Tile& dst = compute.dst.MathTile(U32(args, 4), op);
+  const uint32_t row = dim == tile::BroadcastDim::Row ? U32(args, 5) : 0;
+  if (row >= kTileRows) {
+    throw KernelTrap(std::string(op) + ": broadcast row " + std::to_string(row) + " is not a row of the tile (0 to 31)");
+  }
+  UnpackFront(ctx, U32(args, 0), U32(args, 2), op, compute.operand_a);
+  UnpackFront(ctx, U32(args, 1), U32(args, 3), op, compute.operand_b);
+  tile::BroadcastInPlace(dim, row, compute.operand_b);
+  fn(compute.operand_a, compute.operand_b, compute.math, dst);
+  return CallStatus::Done;
+}
+
 }  // namespace
 
 // ---- DST handshake ----
@@ -194,6 +211,65 @@ CallStatus matmul_tiles(KernelContext& ctx, const uint64_t* args, uint64_t&) {
 CallStatus add_tiles(KernelContext& ctx, const uint64_t* args, uint64_t&) { return Binary(ctx, args, &tile::Add, "add_tiles"); }
 CallStatus sub_tiles(KernelContext& ctx, const uint64_t* args, uint64_t&) { return Binary(ctx, args, &tile::Sub, "sub_tiles"); }
 CallStatus mul_tiles(KernelContext& ctx, const uint64_t* args, uint64_t&) { return Binary(ctx, args, &tile::Mul, "mul_tiles"); }
+
+// ---- Broadcast (tt-metal bcast.h): B's row / column 0 / element (0, 0) repeated, then add / sub / mul ----
+
+CallStatus add_bcast_rows_init_short(KernelContext& ctx, const uint64_t* args, uint64_t&) {
+  return InitCbs(ctx, args, 2, "add_bcast_rows_init_short");
+}
+CallStatus sub_bcast_rows_init_short(KernelContext& ctx, const uint64_t* args, uint64_t&) {
+  return InitCbs(ctx, args, 2, "sub_bcast_rows_init_short");
+}
+CallStatus mul_bcast_rows_init_short(KernelContext& ctx, const uint64_t* args, uint64_t&) {
+  return InitCbs(ctx, args, 2, "mul_bcast_rows_init_short");
+}
+CallStatus add_bcast_cols_init_short(KernelContext& ctx, const uint64_t* args, uint64_t&) {
+  return InitCbs(ctx, args, 2, "add_bcast_cols_init_short");
+}
+CallStatus sub_bcast_cols_init_short(KernelContext& ctx, const uint64_t* args, uint64_t&) {
+  return InitCbs(ctx, args, 2, "sub_bcast_cols_init_short");
+}
+CallStatus mul_bcast_cols_init_short(KernelContext& ctx, const uint64_t* args, uint64_t&) {
+  return InitCbs(ctx, args, 2, "mul_bcast_cols_init_short");
+}
+CallStatus add_bcast_scalar_init_short(KernelContext& ctx, const uint64_t* args, uint64_t&) {
+  return InitCbs(ctx, args, 2, "add_bcast_scalar_init_short");
+}
+CallStatus sub_tiles_bcast_scalar_init_short(KernelContext& ctx, const uint64_t* args, uint64_t&) {
+  return InitCbs(ctx, args, 2, "sub_tiles_bcast_scalar_init_short");
+}
+CallStatus mul_tiles_bcast_scalar_init_short(KernelContext& ctx, const uint64_t* args, uint64_t&) {
+  return InitCbs(ctx, args, 2, "mul_tiles_bcast_scalar_init_short");
+}
+
+using tile::BroadcastDim;
+CallStatus add_tiles_bcast_rows(KernelContext& ctx, const uint64_t* args, uint64_t&) {
+  return BroadcastBinary(ctx, args, &tile::Add, BroadcastDim::Row, "add_tiles_bcast_rows");
+}
+CallStatus sub_tiles_bcast_rows(KernelContext& ctx, const uint64_t* args, uint64_t&) {
+  return BroadcastBinary(ctx, args, &tile::Sub, BroadcastDim::Row, "sub_tiles_bcast_rows");
+}
+CallStatus mul_tiles_bcast_rows(KernelContext& ctx, const uint64_t* args, uint64_t&) {
+  return BroadcastBinary(ctx, args, &tile::Mul, BroadcastDim::Row, "mul_tiles_bcast_rows");
+}
+CallStatus add_tiles_bcast_cols(KernelContext& ctx, const uint64_t* args, uint64_t&) {
+  return BroadcastBinary(ctx, args, &tile::Add, BroadcastDim::Col, "add_tiles_bcast_cols");
+}
+CallStatus sub_tiles_bcast_cols(KernelContext& ctx, const uint64_t* args, uint64_t&) {
+  return BroadcastBinary(ctx, args, &tile::Sub, BroadcastDim::Col, "sub_tiles_bcast_cols");
+}
+CallStatus mul_tiles_bcast_cols(KernelContext& ctx, const uint64_t* args, uint64_t&) {
+  return BroadcastBinary(ctx, args, &tile::Mul, BroadcastDim::Col, "mul_tiles_bcast_cols");
+}
+CallStatus add_tiles_bcast_scalar(KernelContext& ctx, const uint64_t* args, uint64_t&) {
+  return BroadcastBinary(ctx, args, &tile::Add, BroadcastDim::Scalar, "add_tiles_bcast_scalar");
+}
+CallStatus sub_tiles_bcast_scalar(KernelContext& ctx, const uint64_t* args, uint64_t&) {
+  return BroadcastBinary(ctx, args, &tile::Sub, BroadcastDim::Scalar, "sub_tiles_bcast_scalar");
+}
+CallStatus mul_tiles_bcast_scalar(KernelContext& ctx, const uint64_t* args, uint64_t&) {
+  return BroadcastBinary(ctx, args, &tile::Mul, BroadcastDim::Scalar, "mul_tiles_bcast_scalar");
+}
 
 CallStatus copy_tile(KernelContext& ctx, const uint64_t* args, uint64_t&) {
   ComputeState& compute = ctx.compute();

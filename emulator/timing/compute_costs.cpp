@@ -14,10 +14,10 @@ const Param<NamedNumbers> kMatmul{"fpu.matmul_cycles_per_tile",
                                   "cycles of one 32x32x32 tile matmul, by math fidelity",
                                   {{"LoFi", 16}, {"HiFi2", 32}, {"HiFi3", 48}, {"HiFi4", 64}}, Positive()};
 const Param<double> kEltwiseAdd{"fpu.eltwise_add_cycles_per_tile",
-                                "cycles of an element-wise add or subtract of two tiles (no fidelity passes)", 8.0,
+                                "cycles of an element-wise add or subtract of two tiles, broadcast or not (no fidelity passes)", 8.0,
                                 Positive()};
 const Param<NamedNumbers> kEltwiseMul{"fpu.eltwise_mul_cycles_per_tile",
-                                      "cycles of an element-wise multiply of two tiles, by math fidelity",
+                                      "cycles of an element-wise multiply of two tiles, broadcast or not, by math fidelity",
                                       {{"LoFi", 8}, {"HiFi2", 16}, {"HiFi3", 24}, {"HiFi4", 32}}, Positive()};
 const Param<NamedNumbers> kSfpu{"sfpu.cycles_per_tile",
                                 "cycles of an SFPU operation over one tile in DST, by operation",

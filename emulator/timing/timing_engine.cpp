@@ -389,8 +389,20 @@ bool Engine::Step(Context& c) {
     }
     case Intrinsic::add_tiles:
     case Intrinsic::sub_tiles:
-    case Intrinsic::mul_tiles: {
-      const double math = op == Intrinsic::mul_tiles ? costs_.EltwiseMulTileCycles(fidelity) : costs_.EltwiseAddTileCycles();
+    case Intrinsic::mul_tiles:
+    // bcast.h runs the same ELWADD / ELWSUB / ELWMUL with SrcB broadcast: costed as the element-wise ops
+    case Intrinsic::add_tiles_bcast_rows:
+    case Intrinsic::sub_tiles_bcast_rows:
+    case Intrinsic::mul_tiles_bcast_rows:
+    case Intrinsic::add_tiles_bcast_cols:
+    case Intrinsic::sub_tiles_bcast_cols:
+    case Intrinsic::mul_tiles_bcast_cols:
+    case Intrinsic::add_tiles_bcast_scalar:
+    case Intrinsic::sub_tiles_bcast_scalar:
+    case Intrinsic::mul_tiles_bcast_scalar: {
+      const bool mul = op == Intrinsic::mul_tiles || op == Intrinsic::mul_tiles_bcast_rows ||
+                       op == Intrinsic::mul_tiles_bcast_cols || op == Intrinsic::mul_tiles_bcast_scalar;
+      const double math = mul ? costs_.EltwiseMulTileCycles(fidelity) : costs_.EltwiseAddTileCycles();
       Compute(c, std::max(math, unpack(e.args[0]) + unpack(e.args[1])), math);
       break;
     }
