@@ -181,7 +181,8 @@ class Device {
   CoreCoord worker_core_from_logical_core(const CoreCoord& logical) const;  // its NoC coordinate
   CommandQueue& command_queue(std::size_t cq_id = 0);                       // only queue 0 exists
   const RunStats& last_run_stats() const;
-  // The timing of the last program when DeviceOptions::perf is set, else null.
+  // The timing of the last program when DeviceOptions::perf is set, else null. The timing replay runs in the
+  // background after EnqueueProgram returns (so the host can read results meanwhile); this waits for it.
   const perf::PerfResult* last_perf() const;
   const DeviceOptions& options() const;
 

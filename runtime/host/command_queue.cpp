@@ -1,5 +1,6 @@
 // The command queue: buffer transfers in the interleaved page layout, and program runs on the emulator.
 #include <algorithm>
+#include <future>
 #include <set>
 
 #include <fmt/format.h>
@@ -166,12 +167,18 @@ void EnqueueProgram(CommandQueue& cq, Program& program, bool /*blocking*/) {
   options.livelock_timeout = device.options.livelock_timeout;
   options.dprint = device.options.dprint;
   options.record_events = device.options.perf.has_value();
+  if (device.pending_perf.valid()) device.pending_perf.wait();  // the previous program's replay
+  device.pending_perf = {};
   const emu::RunResult result = emu::Run(*device.emulator, spec, options);
   device.last_perf.reset();
   device.last_run_stats =
       RunStats{result.stats.instructions, result.stats.context_switches, result.stats.wall_ms, device.threads};
   if (!result.ok()) throw RunError(FailureOf(result.status), result.message);
-  if (result.events) device.last_perf = perf::TimeEventLog(*result.events, *device.options.perf);
+  if (result.events) {
+    device.pending_perf = std::async(std::launch::async, [events = result.events, options = *device.options.perf] {
+      return perf::TimeEventLog(*events, options);
+    });
+  }
 }
 
 void Finish(CommandQueue& /*cq*/) {}

@@ -47,7 +47,10 @@ uint32_t Device::l1_size_per_core() const { return impl_->options.l1_size; }
 uint64_t Device::dram_size_per_channel() const { return impl_->options.dram_bank_size; }
 uint32_t Device::threads() const { return impl_->threads; }
 const RunStats& Device::last_run_stats() const { return impl_->last_run_stats; }
-const perf::PerfResult* Device::last_perf() const { return impl_->last_perf ? &*impl_->last_perf : nullptr; }
+const perf::PerfResult* Device::last_perf() const {
+  if (impl_->pending_perf.valid()) impl_->last_perf = impl_->pending_perf.get();  // rethrows a replay error
+  return impl_->last_perf ? &*impl_->last_perf : nullptr;
+}
 const DeviceOptions& Device::options() const { return impl_->options; }
 
 CoreCoord Device::worker_core_from_logical_core(const CoreCoord& logical) const {

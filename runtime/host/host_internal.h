@@ -2,6 +2,8 @@
 // public headers never show emulator types.
 #pragma once
 
+#include <future>
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -42,7 +44,10 @@ struct Device::Impl {
   std::shared_ptr<host::DeviceMemory> memory;
   std::optional<CommandQueue> queue;
   RunStats last_run_stats;
-  std::optional<perf::PerfResult> last_perf;  // with DeviceOptions::perf
+  // With DeviceOptions::perf: the timing replay of the last program runs on its own thread while the host goes
+  // on (reading results, computing references); Device::last_perf() waits for it. Same result either way.
+  std::future<perf::PerfResult> pending_perf;
+  std::optional<perf::PerfResult> last_perf;
 };
 
 struct Buffer::Impl {
