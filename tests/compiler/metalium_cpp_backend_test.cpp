@@ -180,7 +180,7 @@ kir::Kernel ControlFlowCoverage() {
   return k.Build();
 }
 
-// Compute: initialisation, DST handshake (both spellings), FPU ops, pack, every SFPU op, transpose_wh.
+// Compute: initialisation, DST handshake (both spellings), FPU ops, pack, every SFPU op, transpose_wh, bcast.
 // matmul_tiles with its explicit transpose argument needs no mm_init here (see MatmulInitKernel).
 kir::Kernel ComputeCoverage() {
   KernelBuilder k("compute_coverage", KernelRole::Compute, "compute_coverage.cpp");
@@ -228,6 +228,24 @@ kir::Kernel ComputeCoverage() {
     k.binary_max_tile(0u, 1u, 0u);
     k.binary_min_tile_init();
     k.binary_min_tile(2u, 3u, 7u);
+    k.add_bcast_rows_init_short(0u, 1u);
+    k.add_tiles_bcast_rows(0u, 1u, 0u, 0u, 0u, 0u);  // bcast_row_idx 0 is printed as the 5-argument call
+    k.sub_bcast_rows_init_short(0u, 1u);
+    k.sub_tiles_bcast_rows(0u, 1u, 0u, 0u, 1u, 17u);
+    k.mul_bcast_rows_init_short(0u, 1u);
+    k.mul_tiles_bcast_rows(0u, 1u, 0u, 0u, 2u, t);
+    k.add_bcast_cols_init_short(0u, 1u);
+    k.add_tiles_bcast_cols(0u, 1u, 0u, 0u, 3u);
+    k.sub_bcast_cols_init_short(0u, 1u);
+    k.sub_tiles_bcast_cols(0u, 1u, 0u, 0u, 4u);
+    k.mul_bcast_cols_init_short(0u, 1u);
+    k.mul_tiles_bcast_cols(0u, 1u, 0u, 0u, 5u);
+    k.add_bcast_scalar_init_short(0u, 1u);
+    k.add_tiles_bcast_scalar(0u, 1u, 0u, 0u, 6u);
+    k.sub_tiles_bcast_scalar_init_short(0u, 1u);
+    k.sub_tiles_bcast_scalar(0u, 1u, 0u, 0u, 7u);
+    k.mul_tiles_bcast_scalar_init_short(0u, 1u);
+    k.mul_tiles_bcast_scalar(0u, 1u, 0u, 0u, 0u);
     k.tile_regs_commit();
     k.tile_regs_wait();
     k.cb_reserve_back(16u, 2u);
@@ -326,6 +344,7 @@ TEST(MetaliumCppBackend, PrintsRealMetaliumCallsNotIrPseudoCalls) {
   }
   for (const char* real : {"get_arg_val<uint32_t>(0u)", "get_common_arg_val<uint32_t>(1u)", "my_x[0u]",
                            "pack_tile<true>(1u, 16u, 1u)", "get_noc_addr_from_bank_id<true>(",
+                           "add_tiles_bcast_rows(0u, 1u, 0u, 0u, 0u);", "sub_tiles_bcast_rows(0u, 1u, 0u, 0u, 1u, 17u);",
                            "noc_semaphore_set(reinterpret_cast<volatile tt_l1_ptr uint32_t*>(",
                            "DPRINT << \"core \" << ", "<< ENDL();", "matmul_tiles(0u, 1u, 0u, 0u, 4u, t & 1u);",
                            "namespace NAMESPACE {", "void MAIN {", "#include \"compute_kernel_api/eltwise_unary/exp.h\"",

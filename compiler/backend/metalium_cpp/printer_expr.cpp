@@ -224,6 +224,15 @@ std::string SourcePrinter::Call(const kir::CallExpr& call, const kir::ExprNode* 
     case Intrinsic::noc_semaphore_wait_min:
       return std::string(info.name) + "(" + L1Pointer(arg(0)) + ", " + arg(1) + ")";
     case Intrinsic::pack_tile_out_of_order: return "pack_tile<true>(" + arg(0) + ", " + arg(1) + ", " + arg(2) + ")";
+    case Intrinsic::add_tiles_bcast_rows:
+    case Intrinsic::sub_tiles_bcast_rows:
+    case Intrinsic::mul_tiles_bcast_rows: {
+      // bcast_row_idx is a later, defaulted parameter (0): left out when 0, so releases without it compile.
+      const auto* row = call.args[5].defined() ? std::get_if<kir::ConstExpr>(&call.args[5]->node) : nullptr;
+      if (row == nullptr || row->value != 0) return plain(std::string(info.name));
+      for (size_t i = 0; i < 5; ++i) args.push_back(arg(i));
+      return std::string(info.name) + "(" + Join(args) + ")";
+    }
     case Intrinsic::dprint_str:
     case Intrinsic::dprint_u32:
     case Intrinsic::dprint_i32:

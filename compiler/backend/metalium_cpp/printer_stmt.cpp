@@ -200,6 +200,24 @@ void SourcePrinter::NoteHeader(Intrinsic intrinsic) {
     case Intrinsic::binary_max_tile:
     case Intrinsic::binary_min_tile_init:
     case Intrinsic::binary_min_tile: headers_.insert("binary_max_min.h"); break;
+    case Intrinsic::add_bcast_rows_init_short:
+    case Intrinsic::sub_bcast_rows_init_short:
+    case Intrinsic::mul_bcast_rows_init_short:
+    case Intrinsic::add_bcast_cols_init_short:
+    case Intrinsic::sub_bcast_cols_init_short:
+    case Intrinsic::mul_bcast_cols_init_short:
+    case Intrinsic::add_bcast_scalar_init_short:
+    case Intrinsic::sub_tiles_bcast_scalar_init_short:
+    case Intrinsic::mul_tiles_bcast_scalar_init_short:
+    case Intrinsic::add_tiles_bcast_rows:
+    case Intrinsic::sub_tiles_bcast_rows:
+    case Intrinsic::mul_tiles_bcast_rows:
+    case Intrinsic::add_tiles_bcast_cols:
+    case Intrinsic::sub_tiles_bcast_cols:
+    case Intrinsic::mul_tiles_bcast_cols:
+    case Intrinsic::add_tiles_bcast_scalar:
+    case Intrinsic::sub_tiles_bcast_scalar:
+    case Intrinsic::mul_tiles_bcast_scalar: headers_.insert("bcast.h"); break;
     default: break;  // common.h: CBs, DST, pack, arguments
   }
 }

@@ -198,6 +198,21 @@ std::optional<Value> FindBuiltinConstant(const std::string& key, KernelRole role
       {"VectorMode::C", {2, CType::I32}},
       {"VectorMode::RC", {4, CType::I32}},
       {"VectorMode::RC_custom", {6, CType::I32}},
+      // tt-llk llk_defs.h (unscoped enums in ckernel, so the enumerators may also be written bare)
+      {"BroadcastType::NONE", {0, CType::U8}},
+      {"BroadcastType::COL", {1, CType::U8}},
+      {"BroadcastType::ROW", {2, CType::U8}},
+      {"BroadcastType::SCALAR", {3, CType::U8}},
+      {"EltwiseBinaryType::ELWMUL", {0, CType::U8}},
+      {"EltwiseBinaryType::ELWDIV", {1, CType::U8}},
+      {"EltwiseBinaryType::ELWADD", {2, CType::U8}},
+      {"EltwiseBinaryType::ELWSUB", {3, CType::U8}},
+      {"EltwiseBinaryType::ELWLESS", {4, CType::U8}},
+      {"ELWMUL", {0, CType::U8}},
+      {"ELWDIV", {1, CType::U8}},
+      {"ELWADD", {2, CType::U8}},
+      {"ELWSUB", {3, CType::U8}},
+      {"ELWLESS", {4, CType::U8}},
   };
   auto it = kConstants.find(key);
   if (it != kConstants.end()) return EnumValue(it->second.first, it->second.second);

@@ -6,7 +6,14 @@
 //  - matmul_block(..., ct, rt, kt) is the rt x ct loop of matmul_tiles it stands for;
 //  - SFPU template arguments (approximation modes) and extra arguments (vector mode...) are accepted;
 //  - reconfig_data_format and friends are no-ops: the emulator reads formats from the circular buffers;
-//  - binary_max_tile / binary_min_tile take (idst0, idst1, odst) or the older (idst0, idst1), result in idst0.
+//  - binary_max_tile / binary_min_tile take (idst0, idst1, odst) or the older (idst0, idst1), result in idst0;
+//  - bcast.h: add/sub/mul_tiles_bcast<BroadcastType> become the named *_tiles_bcast_rows/cols/scalar (NONE the
+//    plain *_tiles); init_bcast<op, dim>(in0, in1, out) becomes binary_op_init_common(in0, in1, out) followed
+//    by the named *_init_short of (op, dim), which configures the same unpack, math and pack state.
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "compiler/frontends/metalium/builtins.h"
 
 namespace tilesim::metalium {
@@ -114,6 +121,74 @@ Value MaxMinTile(BuiltinCall& c, Intrinsic op) {
   return EmitIntrinsic(c, op, {c.U32(0), c.U32(1), c.U32(2)});
 }
 
+// The bcast.h intrinsics of one operation, indexed by tt-metal's BroadcastType (llk_defs.h: NONE = 0, COL = 1,
+// ROW = 2, SCALAR = 3). Only the ROW op takes the sixth argument (bcast_row_idx).
+struct BcastOps {
+  const char* name;  // the templated spelling, for messages
+  Intrinsic tiles[4];
+  Intrinsic inits[4];
+};
+constexpr uint64_t kBroadcastRow = 2;
+const BcastOps kBcastAdd{"add_tiles_bcast",
+                         {Intrinsic::add_tiles, Intrinsic::add_tiles_bcast_cols, Intrinsic::add_tiles_bcast_rows,
+                          Intrinsic::add_tiles_bcast_scalar},
+                         {Intrinsic::add_tiles_init, Intrinsic::add_bcast_cols_init_short,
+                          Intrinsic::add_bcast_rows_init_short, Intrinsic::add_bcast_scalar_init_short}};
+const BcastOps kBcastSub{"sub_tiles_bcast",
+                         {Intrinsic::sub_tiles, Intrinsic::sub_tiles_bcast_cols, Intrinsic::sub_tiles_bcast_rows,
+                          Intrinsic::sub_tiles_bcast_scalar},
+                         {Intrinsic::sub_tiles_init, Intrinsic::sub_bcast_cols_init_short,
+                          Intrinsic::sub_bcast_rows_init_short, Intrinsic::sub_tiles_bcast_scalar_init_short}};
+const BcastOps kBcastMul{"mul_tiles_bcast",
+                         {Intrinsic::mul_tiles, Intrinsic::mul_tiles_bcast_cols, Intrinsic::mul_tiles_bcast_rows,
+                          Intrinsic::mul_tiles_bcast_scalar},
+                         {Intrinsic::mul_tiles_init, Intrinsic::mul_bcast_cols_init_short,
+                          Intrinsic::mul_bcast_rows_init_short, Intrinsic::mul_tiles_bcast_scalar_init_short}};
+
+// The BroadcastType template argument `i` of a bcast.h call: required, and one of NONE, COL, ROW, SCALAR.
+uint64_t BroadcastDim(BuiltinCall& c, size_t i) {
+  const std::optional<uint64_t> dim = c.TemplateValue(i);
+  if (!dim) {
+    c.lowerer->Error(c.pos, "'" + c.name + "' needs its BroadcastType template argument (BroadcastType::ROW, COL, "
+                                           "SCALAR or NONE)");
+  }
+  if (*dim > 3) {
+    c.lowerer->Error(c.pos, "'" + c.name + "': BroadcastType value " + std::to_string(*dim) +
+                                " is not NONE (0), COL (1), ROW (2) or SCALAR (3)");
+  }
+  return *dim;
+}
+
+// add/sub/mul_tiles_bcast<dim>(in0, in1, tile0, tile1, dst[, bcast_row_idx]): the row index only matters for ROW
+// (tt-metal passes it to the unpacker, which reads it for ROW only), so elsewhere it is not evaluated.
+Value TilesBcast(BuiltinCall& c, const BcastOps& ops) {
+  c.RequireArgs(5, 6);
+  const uint64_t dim = BroadcastDim(c, 0);
+  std::vector<kir::Expr> args = {c.U32(0), c.U32(1), c.U32(2), c.U32(3), c.U32(4)};
+  if (dim == kBroadcastRow) args.push_back(c.U32Or(5, 0));
+  return EmitIntrinsic(c, ops.tiles[dim], std::move(args));
+}
+
+// init_bcast<op, dim>(in0, in1, out[, call_line]): op is tt-metal's EltwiseBinaryType (ELWMUL = 0, ELWADD = 2,
+// ELWSUB = 3; ELWDIV and ELWLESS have no broadcast form).
+Value InitBcast(BuiltinCall& c) {
+  c.RequireArgs(3, 4);
+  Lowerer& l = *c.lowerer;
+  const std::optional<uint64_t> op = c.TemplateValue(0);
+  const BcastOps* ops = nullptr;
+  if (op == 0u) ops = &kBcastMul;
+  if (op == 2u) ops = &kBcastAdd;
+  if (op == 3u) ops = &kBcastSub;
+  if (ops == nullptr) {
+    l.Error(c.pos, "'init_bcast' needs EltwiseBinaryType::ELWADD, ELWSUB or ELWMUL as its first template argument");
+  }
+  const uint64_t dim = BroadcastDim(c, 1);
+  const kir::Expr in0 = l.Snapshot("icb0", c.U32(0), c.pos);
+  const kir::Expr in1 = l.Snapshot("icb1", c.U32(1), c.pos);
+  EmitIntrinsic(c, Intrinsic::binary_op_init_common, {in0, in1, c.U32(2)});
+  return EmitIntrinsic(c, ops->inits[dim], {in0, in1});
+}
+
 Value NoOp(BuiltinCall& c) {
   c.RequireArgs(0, 4);
   c.lowerer->CheckRole(Intrinsic::tile_regs_acquire, c.name, c.pos);  // compute only
@@ -191,6 +266,17 @@ void AddComputeBuiltins(std::map<std::string, BuiltinHandler>& t) {
   t["binary_min_tile_init"] = Direct(Intrinsic::binary_min_tile_init, 0, 0);
   t["binary_max_tile"] = [](BuiltinCall& c) { return MaxMinTile(c, Intrinsic::binary_max_tile); };
   t["binary_min_tile"] = [](BuiltinCall& c) { return MaxMinTile(c, Intrinsic::binary_min_tile); };
+
+  // bcast.h: broadcast binary ops. The init_short spellings are tt-metal's own (sub/mul scalar keep "tiles_").
+  for (const BcastOps* ops : {&kBcastAdd, &kBcastSub, &kBcastMul}) {
+    for (uint64_t dim = 1; dim <= 3; ++dim) {
+      const Intrinsic tiles = ops->tiles[dim], init = ops->inits[dim];
+      t[std::string(bc::Info(tiles).name)] = Direct(tiles, 5, dim == kBroadcastRow ? 6 : 5);
+      t[std::string(bc::Info(init).name)] = Direct(init, 2, 3);  // tt-metal's third parameter is the call line
+    }
+    t[ops->name] = [ops](BuiltinCall& c) { return TilesBcast(c, *ops); };
+  }
+  t["init_bcast"] = InitBcast;
 
   for (const char* name : {"reconfig_data_format", "reconfig_data_format_srca", "reconfig_data_format_srcb",
                            "pack_reconfig_data_format", "unpack_reconfig_data_format",
