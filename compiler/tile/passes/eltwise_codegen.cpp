@@ -103,6 +103,7 @@ class TileEmitter {
     int32_t cb = -1;
     Index slot;
     bool scratch = false;
+    bool row_broadcast = false;  // a row vector's tile: only a row-broadcast binary operation can read it
   };
 
   Index Const(int64_t v) const { return MakeIndexConst(v, loc_); }
@@ -118,6 +119,10 @@ class TileEmitter {
         [&](const auto& op) -> Operand {
           using T = std::decay_t<decltype(op)>;
           if constexpr (std::is_same_v<T, ValueLoad>) {
+            if (ctx_.row_broadcast && ctx_.row_broadcast(op.buffer, op.indices)) {
+              const Index column = MakeIndexBinary(IndexOp::FloorMod, tile_, Const(ctx_.tile_cols), loc_);
+              return Operand{false, ctx_.cb_of(op.buffer, v->location), column, false, true};
+            }
             return Operand{false, ctx_.cb_of(op.buffer, v->location), tile_, false};
           } else if constexpr (std::is_same_v<T, ValueUnary>) {
             Operand x = Eval(op.operand);
@@ -161,6 +166,7 @@ class TileEmitter {
             if (a.in_dst) a = Spill();
             if (op.op == ValueBinaryOp::Max || op.op == ValueBinaryOp::Min) {  // both in DST: 0 and 1
               ToDst(Eval(op.rhs));
+              if (a.row_broadcast) ToDst(a);  // reports the unsupported use
               Reads(a);
               Call(Intrinsic::copy_tile, {Const(a.cb), a.slot, Const(1)});
               Call(op.op == ValueBinaryOp::Max ? Intrinsic::binary_max_tile : Intrinsic::binary_min_tile,
@@ -170,6 +176,7 @@ class TileEmitter {
             Operand b = Eval(op.rhs);
             if (b.in_dst) b = Spill();
             if (!math_.empty()) Internal("LowerTTTileIntrinsics", "DST busy at a binary tile operation");
+            if (a.row_broadcast || b.row_broadcast) return RowBroadcast(op.op, a, b, v->location);
             Intrinsic intrinsic = Intrinsic::add_tiles;
             if (op.op == ValueBinaryOp::Sub) intrinsic = Intrinsic::sub_tiles;
             if (op.op == ValueBinaryOp::Mul) intrinsic = Intrinsic::mul_tiles;
@@ -185,7 +192,27 @@ class TileEmitter {
         v->node);
   }
 
+  // x op v with v a row vector (in1 of the broadcast); v - x is -(x - v).
+  Operand RowBroadcast(ValueBinaryOp op, Operand a, Operand b, SourceLocation where) {
+    if (a.row_broadcast && b.row_broadcast) {
+      FailAt(*ctx_.func, where, "unsupported: an element-wise operation between two row vectors (no block operand)");
+    }
+    const bool swapped = a.row_broadcast;
+    if (swapped) std::swap(a, b);
+    Intrinsic intrinsic = Intrinsic::add_tiles_bcast_rows;
+    if (op == ValueBinaryOp::Sub) intrinsic = Intrinsic::sub_tiles_bcast_rows;
+    if (op == ValueBinaryOp::Mul) intrinsic = Intrinsic::mul_tiles_bcast_rows;
+    Reads(a);
+    Reads(b);
+    Call(intrinsic, {Const(a.cb), Const(b.cb), a.slot, b.slot, Const(0), Const(0)});
+    if (swapped && op == ValueBinaryOp::Sub) Call(Intrinsic::mul_unary_tile, {Const(0), Const(FloatBits(-1.0))});
+    return Operand{true, -1, nullptr, false};
+  }
+
   void ToDst(const Operand& op) {
+    if (op.row_broadcast) {
+      FailAt(*ctx_.func, loc_, "unsupported: a row vector used other than in +, - or * with a block operand");
+    }
     if (op.in_dst) return;
     if (!math_.empty()) Internal("LowerTTTileIntrinsics", "DST busy at copy_tile");
     Reads(op);

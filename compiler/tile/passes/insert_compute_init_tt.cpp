@@ -50,6 +50,14 @@ std::optional<std::pair<Intrinsic, std::vector<int64_t>>> FpuInitFor(const CallS
       return std::make_pair(Intrinsic::mul_tiles_init, args({0, 1}));
     case Intrinsic::copy_tile:
       return std::make_pair(Intrinsic::copy_tile_to_dst_init_short, args({0}));
+    case Intrinsic::transpose_wh_tile:
+      return std::make_pair(Intrinsic::transpose_wh_init_short, args({0}));
+    case Intrinsic::add_tiles_bcast_rows:
+      return std::make_pair(Intrinsic::add_bcast_rows_init_short, args({0, 1}));
+    case Intrinsic::sub_tiles_bcast_rows:
+      return std::make_pair(Intrinsic::sub_bcast_rows_init_short, args({0, 1}));
+    case Intrinsic::mul_tiles_bcast_rows:
+      return std::make_pair(Intrinsic::mul_bcast_rows_init_short, args({0, 1}));
     default:
       return std::nullopt;
   }
@@ -69,6 +77,16 @@ std::optional<Intrinsic> SfpuInitFor(Intrinsic op) {
       return Intrinsic::log_tile_init;
     case Intrinsic::gelu_tile:
       return Intrinsic::gelu_tile_init;
+    case Intrinsic::add_unary_tile:
+    case Intrinsic::sub_unary_tile:
+    case Intrinsic::mul_unary_tile:
+    case Intrinsic::div_unary_tile:
+    case Intrinsic::rsub_unary_tile:
+      return Intrinsic::binop_with_scalar_tile_init;
+    case Intrinsic::binary_max_tile:
+      return Intrinsic::binary_max_tile_init;
+    case Intrinsic::binary_min_tile:
+      return Intrinsic::binary_min_tile_init;
     default:
       return std::nullopt;
   }

@@ -69,6 +69,11 @@ class ParallelTensorReads : public StmtMutator {
           using T = std::decay_t<decltype(op)>;
           if constexpr (std::is_same_v<T, ValueLoad>) {
             if (BufferOf(func_, op.buffer).scope != Scope::Global) return value;
+            if (op.indices.size() == 1) {  // a row vector added to every row: [0, j] of a one-tile-high window
+              return MakeValueLoad(WindowFor(op, value->location),
+                                   {MakeIndexConst(0, value->location), MakeIndexVar(parallel_->vars[1], value->location)},
+                                   value->location);
+            }
             return MakeValueLoad(WindowFor(op, value->location), ParallelIndices(value->location), value->location);
           } else if constexpr (std::is_same_v<T, ValueUnary>) {
             return MakeValueUnary(op.op, RewriteValue(op.operand), value->location);
@@ -107,14 +112,17 @@ class ParallelTensorReads : public StmtMutator {
 
   BufferId WindowFor(const ValueLoad& load, SourceLocation loc) {
     const Buffer& tensor = BufferOf(func_, load.buffer);
-    if (load.indices.size() != 2) {
+    // A rank-1 tensor read at `base + j` is a row broadcast over the block's rows: its window is one tile
+    // high (the tensor is stored as one row of tiles, each with its values in row 0).
+    const bool row_vector = load.indices.size() == 1 && tensor.shape.size() == 1;
+    if (load.indices.size() != 2 && !row_vector) {
       FailAt(func_, loc,
-             fmt::format("'{}' is read in T.Parallel with {} indices: only 2-D tensors (the block's own "
-                         "window, no broadcasting) can be element-wise operands",
+             fmt::format("'{}' is read in T.Parallel with {} indices: element-wise operands are 2-D tensor "
+                         "windows or rank-1 row vectors indexed by the column variable",
                          tensor.name, load.indices.size()));
     }
-    Index row = BaseOf(load.indices[0], parallel_->vars[0], tensor.name, loc);
-    Index col = BaseOf(load.indices[1], parallel_->vars[1], tensor.name, loc);
+    Index row = row_vector ? MakeIndexConst(0, loc) : BaseOf(load.indices[0], parallel_->vars[0], tensor.name, loc);
+    Index col = BaseOf(load.indices.back(), parallel_->vars[1], tensor.name, loc);
     const std::string key = fmt::format("{}[{}, {}]", load.buffer.index, Print(func_, row), Print(func_, col));
     for (const Window& w : windows_) {
       if (w.key == key) return w.buffer;
@@ -128,6 +136,7 @@ class ParallelTensorReads : public StmtMutator {
     }
     window.scope = Scope::Shared;
     window.shape = parallel_->extents;
+    if (row_vector) window.shape[0] = kTileDim;
     window.dtype = tensor.dtype;
     window.location = loc;
     TTLayout layout;
@@ -141,8 +150,9 @@ class ParallelTensorReads : public StmtMutator {
     func_.buffers.push_back(window);
     const BufferId id{static_cast<uint32_t>(func_.buffers.size() - 1)};
     CopyStmt copy;
-    copy.src = BufferRegion{load.buffer, {row, col}, parallel_->extents};
-    copy.dst = BufferRegion{id, {MakeIndexConst(0, loc), MakeIndexConst(0, loc)}, parallel_->extents};
+    copy.src = row_vector ? BufferRegion{load.buffer, {col}, {window.shape[1]}}
+                          : BufferRegion{load.buffer, {row, col}, parallel_->extents};
+    copy.dst = BufferRegion{id, {MakeIndexConst(0, loc), MakeIndexConst(0, loc)}, window.shape};
     copies_.push_back(MakeStmt(std::move(copy), loc));
     windows_.push_back({load.buffer.index, row, col, key, id});
     return id;

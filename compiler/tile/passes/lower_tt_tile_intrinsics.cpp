@@ -653,6 +653,10 @@ class TileLowering {
       return it->second;
     };
     context.scratch_cb = [&](uint32_t depth) { return ScratchCb(depth, loc); };
+    context.row_broadcast = [&](BufferId id, const std::vector<Index>& indices) {
+      return IsRowBroadcast(op, indices, Buf(id));
+    };
+    context.tile_cols = static_cast<uint32_t>(op.extents.at(1) / kTileDim);
 
     std::vector<int32_t> targets;
     uint32_t tiles = 0;
@@ -701,9 +705,19 @@ class TileLowering {
     return body;
   }
 
+  // [0, j] of a one-tile-high buffer: its row 0 added to every row (the window of a rank-1 tensor).
+  static bool IsRowBroadcast(const ParallelStmt& op, const std::vector<Index>& indices, const Buffer& buffer) {
+    if (indices.size() != 2 || op.vars.size() != 2 || buffer.shape.size() != 2) return false;
+    const auto* zero = std::get_if<IndexConst>(&indices[0]->node);
+    const auto* col = std::get_if<IndexVar>(&indices[1]->node);
+    return zero && zero->value == 0 && col && col->var == op.vars[1] && buffer.shape[0] == kTileDim &&
+           buffer.shape[1] == op.extents.at(1);
+  }
+
   // Element-wise statements work on whole buffers: X[i, j] with the T.Parallel's own variables, over X's shape.
   void CheckParallelIndices(const ParallelStmt& op, const std::vector<Index>& indices, const Buffer& buffer,
                             SourceLocation loc) {
+    if (IsRowBroadcast(op, indices, buffer)) return;
     bool ok = indices.size() == 2 && op.vars.size() == 2;
     for (size_t d = 0; ok && d < 2; ++d) {
       const auto* v = std::get_if<IndexVar>(&indices[d]->node);
