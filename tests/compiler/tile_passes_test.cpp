@@ -328,6 +328,38 @@ TEST(TilePasses, ACoresBlocksAreFusedForReuseInL1) {
   EXPECT_EQ(separate.partition->blocks_per_core_x, 2u);
 }
 
+TEST(TilePasses, EveryComputeOperationIsConfiguredFirst) {
+  // Each operation kind of an element-wise epilogue needs its own configuration call before it runs.
+  const char* text = R"(
+import tilelang.language as T
+@T.prim_func
+def f(A: T.Tensor((64, 64), "bfloat16"), B: T.Tensor((64, 64), "bfloat16"), V: T.Tensor((64,), "bfloat16"),
+      C: T.Tensor((64, 64), "bfloat16")):
+    with T.Kernel(2, 2) as (bx, by):
+        A_s = T.alloc_shared((32, 32), "bfloat16")
+        B_s = T.alloc_shared((32, 32), "bfloat16")
+        out = T.alloc_fragment((32, 32), "bfloat16")
+        T.copy(A[by * 32, bx * 32], A_s)
+        T.copy(B[by * 32, bx * 32], B_s)
+        for i, j in T.Parallel(32, 32):
+            out[i, j] = T.max(T.exp(A_s[i, j] * 0.5) + V[bx * 32 + j], B_s[i, j])
+        T.copy(out, C[by * 32, bx * 32])
+)";
+  const PrimFunc f = Until(Parse(text), "InsertComputeInitTT");
+  const Stmt& compute = Kernel(f, "compute").body;
+  const std::pair<bc::Intrinsic, bc::Intrinsic> op_and_init[] = {
+      {bc::Intrinsic::mul_unary_tile, bc::Intrinsic::binop_with_scalar_tile_init},
+      {bc::Intrinsic::exp_tile, bc::Intrinsic::exp_tile_init},
+      {bc::Intrinsic::add_tiles_bcast_rows, bc::Intrinsic::add_bcast_rows_init_short},
+      {bc::Intrinsic::binary_max_tile, bc::Intrinsic::binary_max_tile_init},
+      {bc::Intrinsic::copy_tile, bc::Intrinsic::copy_tile_to_dst_init_short},
+  };
+  for (const auto& [op, init] : op_and_init) {
+    EXPECT_GE(CountCalls(compute, op), 1) << bc::Info(op).name;
+    EXPECT_GE(CountCalls(compute, init), 1) << bc::Info(init).name << " missing before " << bc::Info(op).name;
+  }
+}
+
 TEST(TilePasses, ContiguousPartitionForSingleTileBlocks) {
   const PrimFunc f = Until(Parse(kEpilogueGemm), "LayoutAwareWorkPartitionTT");
   EXPECT_EQ(f.partition->mode, TTPartition::Mode::Contiguous);
