@@ -25,11 +25,22 @@ constexpr SampleInfo kSamples[] = {
     {"gemm_multicore", "a multi-core bf16 GEMM with the built-in GEMM kernels, checked by PCC against Eigen"},
 };
 
+constexpr SampleInfo kTileSamples[] = {
+    {"gemm", "C = A x B with one 32x32 output tile per block, contiguous ranges of tiles per core"},
+    {"gemm_mcast", "128x128 blocks fused per core, A multicast along rows and B down columns (TileLang factory)"},
+    {"gemm_bias_relu", "relu(A x B + Bias) epilogue on 64x64 blocks"},
+    {"eltwise_add", "C = A + B in 64x64 blocks"},
+    {"gemm_unaligned", "100 x 100 x 100, padded to tiles by the host"},
+};
+
 int ListSamples() {
   fmt::print("Built-in workloads (tilesim run NAME --help for options):\n");
   for (const WorkloadInfo& w : ListWorkloads()) fmt::print("  {:<14} {}\n", w.name, w.description);
   fmt::print("\nSample programs (source in samples/NAME.cpp, built as samples/sample_NAME):\n");
   for (const SampleInfo& s : kSamples) fmt::print("  {:<14} {}\n", s.name, s.description);
+  fmt::print("\nTile DSL kernels (TileLang syntax, samples/tile/NAME.py; tilesim run samples/tile/NAME.py [--M ...]):\n");
+  for (const SampleInfo& s : kTileSamples) fmt::print("  {:<14} {}\n", s.name, s.description);
+  fmt::print("\nMetalium samples (tt-metal host programs, samples/metalium/; built as samples/metalium/metalium_NAME)\n");
   return kExitOk;
 }
 

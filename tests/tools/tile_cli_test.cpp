@@ -111,6 +111,18 @@ TEST(TileCli, KernelErrorNamesFileLineAndColumn) {
   fs::remove_all(dir);
 }
 
+TEST(TileCli, SamplesListsEveryTileKernel) {
+  const Output o = RunCli("samples");
+  ASSERT_EQ(o.exit_code, 0);
+  size_t kernels = 0;
+  for (const auto& entry : fs::directory_iterator(kSamples)) {
+    if (entry.path().extension() != ".py") continue;
+    ++kernels;
+    EXPECT_NE(o.out.find("  " + entry.path().stem().string() + " "), std::string::npos) << entry.path();
+  }
+  EXPECT_GE(kernels, 5u);
+}
+
 TEST(TileCli, MissingKernelFileIsABadArgument) {
   EXPECT_EQ(RunCli("run no_such_kernel.py").exit_code, 2);
   EXPECT_EQ(RunCli("compile no_such_kernel.py").exit_code, 2);
