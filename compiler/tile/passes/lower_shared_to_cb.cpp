@@ -147,6 +147,9 @@ class ParallelTensorReads : public StmtMutator {
     layout.tile_cols = static_cast<uint32_t>(window.shape[1] / kTileDim);
     layout.page_size = TileSizeBytes(ToDataFormat(window.dtype));
     window.layout = layout;
+    if (func_.buffers.size() == func_.buffers.capacity()) {
+      FailAt(func_, loc, fmt::format("more than {} shared buffers and tensor windows", kLastSharedCb + 1));
+    }
     func_.buffers.push_back(window);
     const BufferId id{static_cast<uint32_t>(func_.buffers.size() - 1)};
     CopyStmt copy;
@@ -189,6 +192,8 @@ void CollectStages(const Stmt& stmt, uint32_t stages, const PrimFunc& func, std:
 }  // namespace
 
 tir::PrimFunc LowerSharedToCB(tir::PrimFunc func, const CompileOptions&) {
+  // Window buffers are added while Buffer references are held: room for them (one CB each) up front.
+  func.buffers.reserve(func.buffers.size() + kLastSharedCb + 1);
   ParallelTensorReads windows(func);
   func.body = windows.Mutate(func.body);
 

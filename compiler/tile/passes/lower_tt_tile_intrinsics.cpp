@@ -74,6 +74,9 @@ std::set<uint32_t> AccumulatedFragments(const Stmt& stmt) {
 class TileLowering {
  public:
   TileLowering(PrimFunc& func, const CompileOptions& options) : func_(func), options_(options) {
+    // The lowering holds Buffer references while it adds buffers for new circular buffers (at most 32): room
+    // for all of them up front keeps those references valid.
+    func.buffers.reserve(func.buffers.size() + kMaxCb + 1);
     const TTPartition& p = *func.partition;
     if (!p.block_vars.empty()) ranges_.Set(p.block_vars[0], 0, p.grid_x - 1);
     if (p.block_vars.size() > 1) ranges_.Set(p.block_vars[1], 0, p.grid_y - 1);
@@ -125,6 +128,7 @@ class TileLowering {
   // A new circular buffer for a fragment's value, in `dtype`, shaped like `like`.
   int32_t NewCb(const std::string& name, DType dtype, const Buffer& like, uint32_t depth, SourceLocation loc) {
     if (next_cb_ > kMaxCb) FailAt(func_, loc, "the kernel needs more than 32 circular buffers");
+    if (func_.buffers.size() == func_.buffers.capacity()) Internal("LowerTTTileIntrinsics", "buffer table full");
     Buffer b;
     b.name = name;
     b.scope = Scope::Fragment;
@@ -143,6 +147,7 @@ class TileLowering {
   int32_t ScratchCb(uint32_t depth, SourceLocation loc) {
     while (scratch_.size() <= depth) {
       if (next_cb_ > kMaxCb) FailAt(func_, loc, "the kernel needs more than 32 circular buffers");
+      if (func_.buffers.size() == func_.buffers.capacity()) Internal("LowerTTTileIntrinsics", "buffer table full");
       Buffer b;
       b.name = fmt::format("scratch{}", scratch_.size());
       b.scope = Scope::Fragment;
