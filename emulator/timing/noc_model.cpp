@@ -44,12 +44,12 @@ NocModel::NocModel(NocParams params) : params_(std::move(params)) {
   for (uint32_t bank = 0; bank < params_.shape.dram_banks.size(); ++bank) {
     capacity_[links + 6 * nodes_ + bank] = params_.dram_channel_bytes_per_cycle;
   }
-  user_count_.assign(capacity_.size(), 0);
+  users_.resize(capacity_.size());
   demand_.assign(capacity_.size(), 0);
   busy_since_.assign(capacity_.size(), 0);
-  resource_mark_.assign(capacity_.size(), 0);
   shared_.assign(capacity_.size(), 0);
-  local_index_.assign(capacity_.size(), 0);
+  hot_.assign(capacity_.size(), 0);
+  check_mark_.assign(capacity_.size(), 0);
 }
 
 uint32_t NocModel::InjectResource(uint32_t noc, NocCoord c) const {
@@ -118,22 +118,12 @@ uint32_t NocModel::GroupFor(uint32_t noc, NocCoord source, const std::vector<Noc
   return it->second;
 }
 
-TransferId NocModel::Submit(const NocTransfer& t) {
-  if (t.noc > 1) throw std::invalid_argument(fmt::format("NoC transfer: noc must be 0 or 1, got {}", t.noc));
-  if (t.bytes == 0) throw std::invalid_argument("NoC transfer: bytes must be at least 1");
-  if (static_cast<double>(t.issue_cycle) < now_) {
-    throw std::invalid_argument(fmt::format("NoC transfer: issued at cycle {} but the model is already at cycle {}",
-                                            t.issue_cycle, now_));
-  }
-  CheckCoord(t.initiator, "initiator");
-
+NocModel::Route NocModel::MakeRoute(const NocTransfer& t) {
   NocCoord source = t.initiator;
   std::vector<NocCoord> sinks;
-  std::vector<NocLink> route;
+  std::vector<NocLink> links;
   VcClass vc = VcClass::UnicastWrite;
   if (t.op == NocOp::MulticastWrite) {
-    CheckCoord(t.mcast_start, "multicast start");
-    CheckCoord(t.mcast_end, "multicast end");
     MulticastTree tree = MulticastRoute(t.noc, t.initiator, t.mcast_start, t.mcast_end, grid_);
     for (NocCoord c : tree.destinations) {
       if (params_.shape.IsWorker(c)) sinks.push_back(c);  // other tile types opt out of multicast
@@ -142,10 +132,9 @@ TransferId NocModel::Submit(const NocTransfer& t) {
       throw std::invalid_argument(fmt::format("NoC transfer: multicast rectangle ({}, {})-({}, {}) holds no worker tile",
                                               t.mcast_start.x, t.mcast_start.y, t.mcast_end.x, t.mcast_end.y));
     }
-    route = std::move(tree.links);
+    links = std::move(tree.links);
     vc = VcClass::Multicast;
   } else {
-    CheckCoord(t.target, "target");
     if (t.op == NocOp::Read) {
       source = t.target;
       sinks = {t.initiator};
@@ -153,24 +142,57 @@ TransferId NocModel::Submit(const NocTransfer& t) {
     } else {
       sinks = {t.target};
     }
-    route = UnicastRoute(t.noc, source, sinks.front(), grid_);
+    links = UnicastRoute(t.noc, source, sinks.front(), grid_);
   }
 
-  std::vector<uint32_t> path{IssueResource(t.noc, t.initiator), InjectResource(t.noc, source)};
+  Route route;
+  route.path_begin = static_cast<uint32_t>(path_resources_.size());
+  path_resources_.push_back(IssueResource(t.noc, t.initiator));  // first: Flow::Weight counts on it
+  path_resources_.push_back(InjectResource(t.noc, source));
   if (t.op == NocOp::Read) {
-    if (auto dram = DramResource(source)) path.push_back(*dram);
+    if (auto dram = DramResource(source)) path_resources_.push_back(*dram);
   }
-  for (const NocLink& link : route) path.push_back(LinkIndex(link, grid_));
+  for (const NocLink& link : links) path_resources_.push_back(LinkIndex(link, grid_));
   for (NocCoord sink : sinks) {
-    path.push_back(EjectResource(t.noc, sink));
+    path_resources_.push_back(EjectResource(t.noc, sink));
     if (t.op == NocOp::Write) {
-      if (auto dram = DramResource(sink)) path.push_back(*dram);
+      if (auto dram = DramResource(sink)) path_resources_.push_back(*dram);
     }
   }
+  route.path_size = static_cast<uint32_t>(path_resources_.size()) - route.path_begin;
+  route.group = GroupFor(t.noc, source, links, vc);
+  route.latency = StartLatency(t);
+  return route;
+}
+
+TransferId NocModel::Submit(const NocTransfer& t) {
+  if (t.noc > 1) throw std::invalid_argument(fmt::format("NoC transfer: noc must be 0 or 1, got {}", t.noc));
+  if (t.bytes == 0) throw std::invalid_argument("NoC transfer: bytes must be at least 1");
+  if (static_cast<double>(t.issue_cycle) < now_) {
+    throw std::invalid_argument(fmt::format("NoC transfer: issued at cycle {} but the model is already at cycle {}",
+                                            t.issue_cycle, now_));
+  }
+  CheckCoord(t.initiator, "initiator");
+  const bool multicast = t.op == NocOp::MulticastWrite;
+  if (multicast) {
+    CheckCoord(t.mcast_start, "multicast start");
+    CheckCoord(t.mcast_end, "multicast end");
+  } else {
+    CheckCoord(t.target, "target");
+  }
+  // Transfers between the same end points share their route (a GEMM repeats about a thousand routes in
+  // seventeen thousand transfers). Coordinates are below 256, as CheckCoord made sure.
+  const auto byte = [](uint32_t v) { return static_cast<uint64_t>(v); };
+  const NocCoord a = multicast ? t.mcast_start : t.target;
+  const NocCoord b = multicast ? t.mcast_end : NocCoord{};
+  const uint64_t key = byte(static_cast<uint32_t>(t.op)) << 49 | byte(t.noc) << 48 | byte(t.initiator.x) << 40 |
+                       byte(t.initiator.y) << 32 | byte(a.x) << 24 | byte(a.y) << 16 | byte(b.x) << 8 | byte(b.y);
+  auto found = routes_.find(key);
+  if (found == routes_.end()) found = routes_.emplace(key, MakeRoute(t)).first;
+  const Route& route = found->second;
 
   const TransferId id = static_cast<TransferId>(transfers_.size());
-  const double ready = static_cast<double>(t.issue_cycle) + StartLatency(t);
-  const uint32_t group = GroupFor(t.noc, source, route, vc);
+  const double ready = static_cast<double>(t.issue_cycle) + route.latency;
   const uint64_t packets = (t.bytes + params_.max_packet_bytes - 1) / params_.max_packet_bytes;
   transfers_.push_back({static_cast<uint32_t>(packets), 0.0});
   for (uint64_t p = 0; p < packets; ++p) {
@@ -181,17 +203,15 @@ TransferId NocModel::Submit(const NocTransfer& t) {
     flow.bytes = static_cast<double>(size);
     flow.remaining = flow.bytes;
     flow.peak = params_.PacketThroughput(size);
-    flow.group = group;
-    flow.path_begin = static_cast<uint32_t>(path_resources_.size());
-    flow.path_size = static_cast<uint32_t>(path.size());
-    path_resources_.insert(path_resources_.end(), path.begin(), path.end());
     // Every packet costs its initiator a fixed share of issue time, so a stream of packets of one size
     // sustains the throughput curve's value for that size: the issue budget (capacity 1) is spent at
     // 1 / throughput per byte.
-    path_weights_.push_back(1.0 / flow.peak);
-    path_weights_.insert(path_weights_.end(), path.size() - 1, 1.0);
+    flow.issue_weight = 1.0 / flow.peak;
+    flow.group = route.group;
+    flow.path_begin = route.path_begin;
+    flow.path_size = route.path_size;
     pending_.emplace(ready, static_cast<uint32_t>(flows_.size()));
-    flows_.push_back(std::move(flow));
+    flows_.push_back(flow);
   }
   return id;
 }
@@ -205,12 +225,19 @@ void NocModel::StartWaiting(uint32_t g) {
     active_.insert(std::upper_bound(active_.begin(), active_.end(), f), f);
     earliest_finish_valid_ = false;
     rates_stale_ = true;
-    const Flow& flow = flows_[f];
+    Flow& flow = flows_[f];
+    flow.cap_stale = true;
+    stale_caps_.push_back(f);
     for (uint32_t k = 0; k < flow.path_size; ++k) {
       const uint32_t r = path_resources_[flow.path_begin + k];
-      demand_[r] += path_weights_[flow.path_begin + k] * flow.peak;
-      if (user_count_[r]++ == 0) busy_since_[r] = now_;
+      const double weight = flow.Weight(k);
+      std::vector<Use>& users = users_[r];
+      if (users.empty()) busy_since_[r] = now_;
+      users.push_back({f, weight});
+      demand_[r] += weight * flow.peak;
+      if (users.size() == 2) MarkCapsStale(r);
       shared_[r] = Shared(r);
+      MakeHot(r);  // a new flow's resources are the likeliest new bottlenecks
     }
   }
 }
@@ -220,13 +247,30 @@ void NocModel::Retire(uint32_t f) {
   rates_stale_ = true;
   for (uint32_t k = 0; k < flow.path_size; ++k) {
     const uint32_t r = path_resources_[flow.path_begin + k];
-    const double weight = path_weights_[flow.path_begin + k];
-    --user_count_[r];
-    demand_[r] = user_count_[r] == 0 ? 0 : demand_[r] - weight * flow.peak;  // no drift once idle
+    const double weight = flow.Weight(k);
+    std::vector<Use>& users = users_[r];
+    users.erase(std::find_if(users.begin(), users.end(), [&](const Use& u) { return u.flow == f; }));
+    demand_[r] = users.empty() ? 0 : demand_[r] - weight * flow.peak;  // no drift once idle
+    if (users.size() == 1) MarkCapsStale(r);
     shared_[r] = Shared(r);
     usage_[r].bytes += flow.bytes * weight;
-    if (user_count_[r] == 0) usage_[r].busy_cycles += now_ - busy_since_[r];
+    if (users.empty()) usage_[r].busy_cycles += now_ - busy_since_[r];
   }
+}
+
+void NocModel::MarkCapsStale(uint32_t r) {
+  for (const Use& u : users_[r]) {
+    if (!flows_[u.flow].cap_stale) {
+      flows_[u.flow].cap_stale = true;
+      stale_caps_.push_back(u.flow);
+    }
+  }
+}
+
+void NocModel::MakeHot(uint32_t r) {
+  if (hot_[r]) return;
+  hot_[r] = 1;
+  hot_list_.push_back(r);
 }
 
 void NocModel::AdmitReady() {
@@ -246,64 +290,86 @@ bool NocModel::Shared(uint32_t r) const {
   // One user: the resource only caps that flow's rate (folded into its cap in ComputeRates). Demand at
   // every user's peak rate within capacity: it can never limit anyone. The margin keeps add/subtract
   // rounding in demand_ from turning an exact fit into a constraint.
-  return user_count_[r] > 1 && demand_[r] > capacity_[r] * (1 + 1e-9);
+  return users_[r].size() > 1 && demand_[r] > capacity_[r] * (1 + 1e-9);
 }
 
 void NocModel::ComputeRates() {
   rates_stale_ = false;
   if (active_.empty()) return;
   earliest_finish_valid_ = false;
-  // Every active flow is solved, in ascending id. (Only the flows coupled to a started or ended one
-  // could change rate, but finding them costs more than solving the ~20 flows in flight: the coupled
-  // set is nearly all of them, and walking per-resource user lists misses the cache.) Flows are coupled
-  // only through resources that several of them use and that can run out of capacity (Shared); those
-  // are the constraints, numbered in the order found. A resource with a single user is just a cap on
-  // that user's rate.
-  ++epoch_;
+  for (uint32_t f : stale_caps_) {
+    Flow& flow = flows_[f];
+    if (!flow.cap_stale || flow.remaining <= 0) continue;  // already done, or finished since
+    flow.cap = flow.peak;
+    for (uint32_t k = 0; k < flow.path_size; ++k) {
+      const uint32_t r = path_resources_[flow.path_begin + k];
+      if (users_[r].size() == 1) flow.cap = std::min(flow.cap, capacity_[r] / flow.Weight(k));
+    }
+    flow.cap_stale = false;
+  }
+  stale_caps_.clear();
+  flow_local_.resize(flows_.size());
+  prev_rate_.resize(active_.size());
+  for (uint32_t i = 0; i < active_.size(); ++i) {
+    flow_local_[active_[i]] = i;
+    prev_rate_[i] = flows_[active_[i]].rate;
+  }
+  // Of the ~100 resources coupling the ~20 flows in flight of a GEMM, fewer than ten freeze flows in a
+  // solve; the rest never bind. So the solve runs over a working set (hot_): the constraints that were
+  // bottlenecks last time and the resources of flows started since. The max-min fair rates of that
+  // relaxed problem are the answer when they also fit every other constraint (the leximin optimum of a
+  // larger feasible set that lies in the smaller one is optimal there too); a constraint they overload
+  // joins the working set and the solve runs again.
+  do {
+    SolveWorkingSet();
+  } while (AddOverloadedConstraints());
+  for (uint32_t r : hot_list_) hot_[r] = 0;
+  hot_list_.clear();
+  for (uint32_t r : bottlenecks_) MakeHot(r);
+}
+
+void NocModel::SolveWorkingSet() {
+  // Flows are coupled only through resources that several of them use and that can run out of capacity
+  // (Shared); those in the working set are the constraints. A resource with a single user is just a cap
+  // on that user's rate (Flow::cap).
   const size_t flow_count = active_.size();
   solve_resources_.clear();
   capacity_left_.clear();
   open_weight_.clear();
-  user_begin_.assign(1, 0);
-  edges_.clear();
-  edge_begin_.resize(flow_count + 1);
-  flow_cap_.resize(flow_count);
-  for (size_t i = 0; i < flow_count; ++i) {
-    const Flow& flow = flows_[active_[i]];
-    edge_begin_[i] = static_cast<uint32_t>(edges_.size());
-    double cap = flow.peak;
-    for (uint32_t k = 0; k < flow.path_size; ++k) {
-      const uint32_t r = path_resources_[flow.path_begin + k];
-      const double weight = path_weights_[flow.path_begin + k];
-      if (user_count_[r] == 1) cap = std::min(cap, capacity_[r] / weight);
-      if (!shared_[r]) continue;
-      if (resource_mark_[r] != epoch_) {
-        resource_mark_[r] = epoch_;
-        local_index_[r] = static_cast<uint32_t>(solve_resources_.size());
-        solve_resources_.push_back(r);
-        capacity_left_.push_back(capacity_[r]);
-        open_weight_.push_back(0.0);
-        user_begin_.push_back(0);
-      }
-      const uint32_t c = local_index_[r];
-      edges_.push_back({c, weight});
-      open_weight_[c] += weight;
-      ++user_begin_[c + 1];
+  bottlenecks_.clear();
+  user_begin_.clear();
+  user_list_.clear();
+  user_weight_.clear();
+  edge_begin_.assign(flow_count + 1, 0);
+  for (uint32_t r : hot_list_) {
+    if (!shared_[r]) continue;
+    solve_resources_.push_back(r);
+    user_begin_.push_back(static_cast<uint32_t>(user_list_.size()));
+    double weights = 0;
+    for (const Use& u : users_[r]) {
+      const uint32_t i = flow_local_[u.flow];
+      user_list_.push_back(i);
+      user_weight_.push_back(u.weight);
+      weights += u.weight;
+      ++edge_begin_[i + 1];
     }
-    flow_cap_[i] = cap;
+    capacity_left_.push_back(capacity_[r]);
+    open_weight_.push_back(weights);
   }
+  user_begin_.push_back(static_cast<uint32_t>(user_list_.size()));
   const size_t constraint_count = solve_resources_.size();
-  share_.resize(constraint_count);
-  edge_begin_[flow_count] = static_cast<uint32_t>(edges_.size());
-  for (size_t c = 0; c < constraint_count; ++c) user_begin_[c + 1] += user_begin_[c];
-  user_list_.resize(edges_.size());
-  {
-    // Fill each constraint's users in flow order (ascending).
-    fill_cursor_.assign(user_begin_.begin(), user_begin_.end() - 1);
-    for (size_t i = 0; i < flow_count; ++i) {
-      for (uint32_t e = edge_begin_[i]; e < edge_begin_[i + 1]; ++e) user_list_[fill_cursor_[edges_[e].constraint]++] = static_cast<uint32_t>(i);
-    }
+  // Each flow's constraint uses, for freezing it.
+  for (size_t i = 0; i < flow_count; ++i) edge_begin_[i + 1] += edge_begin_[i];
+  edges_.resize(user_list_.size());
+  fill_cursor_.assign(edge_begin_.begin(), edge_begin_.end() - 1);
+  for (uint32_t c = 0; c < constraint_count; ++c) {
+    for (uint32_t u = user_begin_[c]; u < user_begin_[c + 1]; ++u) edges_[fill_cursor_[user_list_[u]]++] = {c, user_weight_[u]};
   }
+  share_.resize(constraint_count);
+  flow_cap_.resize(flow_count);
+  flow_rate_.assign(flow_count, -1.0);  // negative: not frozen yet
+  for (uint32_t i = 0; i < flow_count; ++i) flow_cap_[i] = flows_[active_[i]].cap;
+  open_cap_ = flow_cap_;  // per flow: its cap while unfrozen, infinity after
 
   // Progressive filling: raise every unfrozen flow's rate together; when a constraint runs out of
   // capacity (or a flow reaches its cap), freeze the flows it limits at the current level. A flow uses
@@ -314,49 +380,74 @@ void NocModel::ComputeRates() {
                                             : std::max(capacity_left_[c], 0.0) / open_weight_[c];
   };
   for (uint32_t c = 0; c < constraint_count; ++c) update_share(c);
-  frozen_.assign(flow_count, 0);
-  // The unfrozen flows and the constraints that still have unfrozen users, both in ascending order
-  // (which decides ties), shrunk as the filling goes.
-  open_flows_.resize(flow_count);
-  for (uint32_t i = 0; i < flow_count; ++i) open_flows_[i] = i;
+  // The constraints that still have unfrozen users, in working-set order (which decides ties), shrunk
+  // as the filling goes.
   open_constraints_.resize(constraint_count);
   for (uint32_t c = 0; c < constraint_count; ++c) open_constraints_[c] = c;
+  size_t unfrozen = flow_count;
   const auto freeze = [&](uint32_t i, double rate) {
-    Flow& flow = flows_[active_[i]];
-    frozen_[i] = 1;
-    flow.rate = std::max(rate, kMinRate);
+    flow_rate_[i] = std::max(rate, kMinRate);
+    open_cap_[i] = kInfinity;
+    --unfrozen;
     for (uint32_t e = edge_begin_[i]; e < edge_begin_[i + 1]; ++e) {
-      capacity_left_[edges_[e].constraint] -= flow.rate * edges_[e].weight;
+      capacity_left_[edges_[e].constraint] -= flow_rate_[i] * edges_[e].weight;
       open_weight_[edges_[e].constraint] -= edges_[e].weight;
     }
     just_frozen_.push_back(i);
   };
-  while (!open_flows_.empty()) {
+  while (unfrozen > 0) {
     double level = kInfinity;
-    for (uint32_t i : open_flows_) level = std::min(level, flow_cap_[i]);
+    for (uint32_t i = 0; i < flow_count; ++i) level = std::min(level, open_cap_[i]);
     uint32_t bottleneck = kNone;
     size_t kept = 0;
     for (uint32_t c : open_constraints_) {
-      if (share_[c] == kInfinity) continue;  // no unfrozen user left: it never binds again
-      open_constraints_[kept++] = c;
-      if (share_[c] < level) level = share_[c], bottleneck = c;
+      const double share = share_[c];
+      open_constraints_[kept] = c;
+      kept += share != kInfinity;  // no unfrozen user left: it never binds again
+      bottleneck = share < level ? c : bottleneck;
+      level = std::min(share, level);
     }
     open_constraints_.resize(kept);
     just_frozen_.clear();
     if (bottleneck != kNone) {
+      bottlenecks_.push_back(solve_resources_[bottleneck]);
       for (uint32_t u = user_begin_[bottleneck]; u < user_begin_[bottleneck + 1]; ++u) {
-        if (!frozen_[user_list_[u]]) freeze(user_list_[u], level);
+        if (flow_rate_[user_list_[u]] < 0) freeze(user_list_[u], level);
       }
     } else {
-      for (uint32_t i : open_flows_) {
-        if (flow_cap_[i] <= level) freeze(i, flow_cap_[i]);
+      for (uint32_t i = 0; i < flow_count; ++i) {
+        if (open_cap_[i] <= level) freeze(i, flow_cap_[i]);
       }
     }
     for (uint32_t i : just_frozen_) {
       for (uint32_t e = edge_begin_[i]; e < edge_begin_[i + 1]; ++e) update_share(edges_[e].constraint);
     }
-    std::erase_if(open_flows_, [&](uint32_t i) { return frozen_[i] != 0; });
   }
+  for (uint32_t i = 0; i < flow_count; ++i) flows_[active_[i]].rate = flow_rate_[i];
+}
+
+bool NocModel::AddOverloadedConstraints() {
+  // Before the solve every resource carried at most its capacity, and a new flow's resources are all in
+  // the working set; so only a resource outside it on the path of a flow that sped up can be overloaded.
+  bool added = false;
+  ++check_epoch_;
+  for (uint32_t i = 0; i < active_.size(); ++i) {
+    const Flow& flow = flows_[active_[i]];
+    if (flow.rate <= prev_rate_[i]) continue;
+    for (uint32_t k = 0; k < flow.path_size; ++k) {
+      const uint32_t r = path_resources_[flow.path_begin + k];
+      if (hot_[r] || !shared_[r] || check_mark_[r] == check_epoch_) continue;
+      check_mark_[r] = check_epoch_;
+      double load = 0;
+      for (const Use& u : users_[r]) load += u.weight * flows_[u.flow].rate;
+      // The same margin as Shared(): a resource that ties a bottleneck must not count through rounding.
+      if (load > capacity_[r] * (1 + 1e-9)) {
+        MakeHot(r);
+        added = true;
+      }
+    }
+  }
+  return added;
 }
 
 void NocModel::Progress(double dt) {
@@ -459,12 +550,12 @@ uint64_t NocModel::RunToCompletion() {
 std::vector<ResourceUsage> NocModel::UsagesNow() const {
   std::vector<ResourceUsage> usage = usage_;
   for (uint32_t r = 0; r < usage.size(); ++r) {
-    if (user_count_[r] > 0) usage[r].busy_cycles += now_ - busy_since_[r];
+    if (!users_[r].empty()) usage[r].busy_cycles += now_ - busy_since_[r];
   }
   for (uint32_t f : active_) {  // the bytes in flight
     const Flow& flow = flows_[f];
     for (uint32_t k = 0; k < flow.path_size; ++k) {
-      usage[path_resources_[flow.path_begin + k]].bytes += (flow.bytes - flow.remaining) * path_weights_[flow.path_begin + k];
+      usage[path_resources_[flow.path_begin + k]].bytes += (flow.bytes - flow.remaining) * flow.Weight(k);
     }
   }
   return usage;

@@ -20,6 +20,7 @@
 #include <optional>
 #include <queue>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "emulator/timing/noc_params.h"
@@ -95,9 +96,21 @@ class NocModel {
     double remaining = 0;
     double peak = 0;
     double rate = 0;
+    double cap = 0;        // while active: its peak and the limits of resources it has to itself
+    bool cap_stale = true;
     uint32_t group = 0;
-    uint32_t path_begin = 0;  // its resources and weights: path_resources_/path_weights_[begin, begin + size)
+    double issue_weight = 0;  // 1 / peak: see Submit
+    uint32_t path_begin = 0;  // its resources: path_resources_[begin, begin + size), its route's
     uint32_t path_size = 0;
+    // The capacity of its k-th resource it takes per byte moved: its initiator's issue budget comes
+    // first; of every other resource, one byte per byte.
+    double Weight(uint32_t k) const { return k == 0 ? issue_weight : 1.0; }
+  };
+  struct Route {  // shared by the transfers with the same operation, NoC and end points
+    uint32_t path_begin = 0;
+    uint32_t path_size = 0;
+    uint32_t group = 0;
+    double latency = 0;  // StartLatency
   };
   struct Group {  // packets of one VC class leaving one NIU through one router port
     uint32_t limit = 1;
@@ -109,6 +122,10 @@ class NocModel {
     double finish = 0;
     uint64_t completion = 0;  // once packets_left is 0: finish rounded up to a cycle
   };
+  struct Use {  // an active flow on a resource, and the capacity it takes per byte moved
+    uint32_t flow;
+    double weight;
+  };
   using GroupKey = std::tuple<uint32_t, uint32_t, uint32_t, int, VcClass>;  // noc, x, y, port, class
 
   uint32_t InjectResource(uint32_t noc, NocCoord c) const;
@@ -116,13 +133,18 @@ class NocModel {
   uint32_t IssueResource(uint32_t noc, NocCoord c) const;
   std::optional<uint32_t> DramResource(NocCoord c) const;
   void CheckCoord(NocCoord c, const char* field) const;
+  Route MakeRoute(const NocTransfer& transfer);  // throws std::invalid_argument for an empty multicast
   uint32_t GroupFor(uint32_t noc, NocCoord source, const std::vector<NocLink>& route, VcClass vc);
 
   void AdmitReady();
   void StartWaiting(uint32_t group);
   void Retire(uint32_t flow);  // a finished flow leaves its resources
   bool Shared(uint32_t resource) const;  // a constraint coupling several flows
+  void MakeHot(uint32_t resource);       // adds it to the working set
+  void MarkCapsStale(uint32_t resource);  // its users' caps change when it gains or loses its last co-user
   void ComputeRates();
+  void SolveWorkingSet();           // progressive filling over the working set's constraints
+  bool AddOverloadedConstraints();  // true if the rates overload a shared resource outside the working set
   bool ProcessNextEvent(double limit);  // false when no event is due at or before `limit`
   void Progress(double dt);
   double EarliestFinish() const;  // when the first active flow finishes at its current rate
@@ -135,19 +157,21 @@ class NocModel {
   std::vector<double> capacity_;
   std::vector<ResourceUsage> usage_;  // of finished flows and past busy periods
   std::vector<Flow> flows_;
-  std::vector<uint32_t> path_resources_;
-  std::vector<double> path_weights_;  // capacity of each resource used per byte moved
+  std::vector<uint32_t> path_resources_;  // the routes' resources
+  std::unordered_map<uint64_t, Route> routes_;
   std::vector<Transfer> transfers_;
   std::vector<Group> groups_;
   std::map<GroupKey, uint32_t> group_index_;
   // Flows not yet ready, earliest first (ties by flow id).
   std::priority_queue<std::pair<double, uint32_t>, std::vector<std::pair<double, uint32_t>>, std::greater<>> pending_;
   std::vector<uint32_t> active_;  // flows streaming now, ascending id
-  // Per resource: its active flows (a flow counts once per use), the sum over them of weight x peak
-  // rate, and Shared(), kept up to date as flows start and end.
-  std::vector<uint32_t> user_count_;
+  // Per resource, kept up to date as flows start and end: its active flows in the order they started
+  // (a flow counts once per use), the sum over them of weight x peak rate, and Shared(). The solve
+  // reads constraints from these lists, so its cost follows the constraints rather than every path.
+  std::vector<std::vector<Use>> users_;
   std::vector<double> demand_;
   std::vector<char> shared_;
+  std::vector<uint32_t> stale_caps_;   // active flows whose cap must be recomputed
   // Usage is charged when a flow finishes (its bytes) and when a resource goes idle (its busy time);
   // UsagesNow adds what is in flight. Cheaper than charging every resource on every event.
   std::vector<double> busy_since_;  // per resource with active flows: when the first of them started
@@ -156,29 +180,36 @@ class NocModel {
   mutable double earliest_finish_ = 0;
   mutable bool earliest_finish_valid_ = false;
 
-  // ComputeRates' working set, kept between calls so that the hot loop does not allocate. Constraints
-  // get local indices; a resource's mark (== epoch_) says it has one in this solve.
-  uint32_t epoch_ = 0;
-  std::vector<uint32_t> resource_mark_;
-  std::vector<uint32_t> local_index_;
-  std::vector<uint32_t> solve_resources_;  // the constraints, in the order found
-  std::vector<double> capacity_left_;    // per constraint
-  std::vector<double> open_weight_;      // per constraint: summed weights of its unfrozen flows
-  std::vector<double> share_;            // per constraint: the rate level at which it runs out
-  std::vector<uint32_t> user_begin_;     // per constraint: its flows, user_list_[begin, next begin)
-  std::vector<uint32_t> user_list_;      // flow positions in active_, ascending per constraint
+  // The resources the rate solve treats as constraints (see ComputeRates): per resource, whether it is
+  // one, and the list of them.
+  std::vector<char> hot_;
+  std::vector<uint32_t> hot_list_;
+  // ComputeRates' scratch, kept between calls so that the hot loop does not allocate. Active flows and
+  // constraints get local indices.
+  std::vector<uint32_t> flow_local_;    // per flow: its place in active_
+  std::vector<double> prev_rate_;       // per active flow: its rate before this solve
+  uint32_t check_epoch_ = 0;
+  std::vector<uint32_t> check_mark_;    // per resource: == check_epoch_ once checked for overload
+  std::vector<uint32_t> solve_resources_;  // the constraints, in hot_list_ order
+  std::vector<double> capacity_left_;      // per constraint
+  std::vector<double> open_weight_;        // per constraint: summed weights of its unfrozen flows
+  std::vector<double> share_;              // per constraint: the rate level at which it runs out
+  std::vector<uint32_t> user_begin_;       // per constraint: its flows, user_list_[begin, next begin)
+  std::vector<uint32_t> user_list_;        // local flow indices, in the order they started
+  std::vector<double> user_weight_;        // and their weights
   std::vector<uint32_t> fill_cursor_;
-  std::vector<uint32_t> edge_begin_;     // per flow: its constraint uses, edges_[begin, next begin)
+  std::vector<uint32_t> edge_begin_;       // per flow: its constraint uses, edges_[begin, next begin)
   struct Edge {
     uint32_t constraint;
     double weight;
   };
   std::vector<Edge> edges_;
-  std::vector<double> flow_cap_;         // per flow: its peak and the limits of resources it has alone
-  std::vector<char> frozen_;
-  std::vector<uint32_t> open_flows_;
+  std::vector<double> flow_cap_;      // per flow
+  std::vector<double> flow_rate_;     // per flow: its rate once frozen, negative before
+  std::vector<double> open_cap_;      // per flow: its cap until frozen, then infinity
   std::vector<uint32_t> open_constraints_;
   std::vector<uint32_t> just_frozen_;
+  std::vector<uint32_t> bottlenecks_;  // resources that froze flows in the last round
   // ProcessNextEvent / AdmitReady scratch.
   std::vector<uint32_t> still_active_;
   std::vector<uint32_t> touched_groups_;

@@ -94,6 +94,7 @@ class Engine {
       for (const SemaphoreSpec& s : r.semaphores) semaphores_[{core, s.address}] = s.initial_value;
     }
     contexts_.resize(log.contexts.size());
+    core_contexts_.resize(size_t{log.device.grid_x} * log.device.grid_y);
     for (size_t i = 0; i < log.contexts.size(); ++i) {
       Context& c = contexts_[i];
       c.log = &log.contexts[i];
@@ -104,6 +105,7 @@ class Engine {
       c.timing.role = static_cast<uint32_t>(c.log->role);
       c.timing.kernel = c.log->kernel;
       c.timing.instructions = c.log->instructions;
+      core_contexts_[c.core].push_back(i);
       runnable_.push({0.0, i});
     }
   }
@@ -160,10 +162,12 @@ class Engine {
   std::vector<CbTimeline> cbs_;
   std::map<std::pair<uint32_t, uint32_t>, uint32_t> semaphores_;
   std::vector<Context> contexts_;
+  std::vector<std::vector<size_t>> core_contexts_;  // per core: its contexts, ascending
   std::priority_queue<std::pair<double, size_t>, std::vector<std::pair<double, size_t>>, std::greater<>> runnable_;
   std::priority_queue<SemUpdate, std::vector<SemUpdate>, std::greater<>> sem_updates_;
   uint64_t sem_seq_ = 0;
   std::vector<size_t> barrier_waiters_;
+  std::vector<size_t> still_waiting_;  // Run's scratch
   std::vector<std::pair<TransferId, size_t>> transfer_owner_;  // for the transfer records
   std::vector<NocTransfer> transfer_specs_;
   perf::PerfResult result_;
@@ -287,7 +291,7 @@ bool Engine::TryUnblock(Context& c) {
 }
 
 void Engine::WakeCore(uint32_t core) {
-  for (size_t i = 0; i < contexts_.size(); ++i) {
+  for (size_t i : core_contexts_[core]) {
     Context& c = contexts_[i];
     if (c.core != core || c.block == Block::None || c.block == Block::Done) continue;
     if (c.block == Block::ReadBarrier || c.block == Block::WriteBarrier) continue;
@@ -450,9 +454,9 @@ perf::PerfResult Engine::Run() {
       sem_updates_.pop();
       uint32_t& word = semaphores_[{u.core, u.address}];
       word = u.increment ? word + u.value : u.value;
-      for (size_t i = 0; i < contexts_.size(); ++i) {
+      for (size_t i : core_contexts_[u.core]) {
         Context& c = contexts_[i];
-        if (c.core != u.core || c.block != Block::Semaphore || c.sem_address != u.address) continue;
+        if (c.block != Block::Semaphore || c.sem_address != u.address) continue;
         const double before = c.t;
         if (TryUnblock(c)) {
           c.t = before;
@@ -464,12 +468,12 @@ perf::PerfResult Engine::Run() {
     }
     if (next_noc < next_ctx) {
       noc_.AdvanceTo(next_noc);
-      std::vector<size_t> still;
+      still_waiting_.clear();
       for (size_t i : barrier_waiters_) {
         if (TryUnblock(contexts_[i])) runnable_.push({contexts_[i].t, i});
-        else still.push_back(i);
+        else still_waiting_.push_back(i);
       }
-      barrier_waiters_ = std::move(still);
+      barrier_waiters_.swap(still_waiting_);
       continue;
     }
     const size_t i = runnable_.top().second;
