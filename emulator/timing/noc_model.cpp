@@ -498,7 +498,10 @@ bool NocModel::ProcessNextEvent(double limit) {
     --transfer.packets_left;
     transfer.finish = std::max(transfer.finish, now_);
     // Rounding noise must not push an exact cycle count up by one.
-    if (transfer.packets_left == 0) transfer.completion = static_cast<uint64_t>(std::ceil(transfer.finish - 1e-6));
+    if (transfer.packets_left == 0) {
+      transfer.completion = static_cast<uint64_t>(std::ceil(transfer.finish - 1e-6));
+      completed_.push_back(flow.transfer);
+    }
     Retire(f);
   }
   if (still_active_.size() != active_.size()) {

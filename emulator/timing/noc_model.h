@@ -81,6 +81,9 @@ class NocModel {
     if (id >= transfers_.size() || transfers_[id].packets_left > 0) return std::nullopt;
     return transfers_[id].completion;
   }
+  // The transfers that completed since ClearCompleted, in completion order.
+  const std::vector<TransferId>& Completed() const { return completed_; }
+  void ClearCompleted() { completed_.clear(); }
   double now() const { return now_; }
   const NocParams& params() const { return params_; }
 
@@ -160,6 +163,7 @@ class NocModel {
   std::vector<uint32_t> path_resources_;  // the routes' resources
   std::unordered_map<uint64_t, Route> routes_;
   std::vector<Transfer> transfers_;
+  std::vector<TransferId> completed_;
   std::vector<Group> groups_;
   std::map<GroupKey, uint32_t> group_index_;
   // Flows not yet ready, earliest first (ties by flow id).

@@ -166,9 +166,8 @@ class Engine {
   std::priority_queue<std::pair<double, size_t>, std::vector<std::pair<double, size_t>>, std::greater<>> runnable_;
   std::priority_queue<SemUpdate, std::vector<SemUpdate>, std::greater<>> sem_updates_;
   uint64_t sem_seq_ = 0;
-  std::vector<size_t> barrier_waiters_;
-  std::vector<size_t> still_waiting_;  // Run's scratch
-  std::vector<std::pair<TransferId, size_t>> transfer_owner_;  // for the transfer records
+  size_t barrier_waiters_ = 0;  // contexts blocked on a NoC barrier
+  std::vector<std::pair<TransferId, size_t>> transfer_owner_;  // indexed by TransferId: ids count up from 0
   std::vector<NocTransfer> transfer_specs_;
   perf::PerfResult result_;
 };
@@ -361,7 +360,7 @@ bool Engine::Step(Context& c) {
       c.block = op == Intrinsic::noc_async_read_barrier ? Block::ReadBarrier : Block::WriteBarrier;
       c.blocked_at = c.t;
       if (TryUnblock(c)) return true;
-      barrier_waiters_.push_back(static_cast<size_t>(&c - contexts_.data()));
+      ++barrier_waiters_;
       return false;
     case Intrinsic::noc_semaphore_wait:
     case Intrinsic::noc_semaphore_wait_min:
@@ -445,7 +444,7 @@ perf::PerfResult Engine::Run() {
     const double next_ctx = runnable_.empty() ? kInf : runnable_.top().first;
     const double next_sem = sem_updates_.empty() ? kInf : sem_updates_.top().cycle;
     double next_noc = kInf;
-    if (!barrier_waiters_.empty()) {
+    if (barrier_waiters_ > 0) {
       if (auto n = noc_.NextEventCycle()) next_noc = std::max(*n, noc_.now());
     }
     if (next_ctx == kInf && next_sem == kInf && next_noc == kInf) break;
@@ -468,12 +467,17 @@ perf::PerfResult Engine::Run() {
     }
     if (next_noc < next_ctx) {
       noc_.AdvanceTo(next_noc);
-      still_waiting_.clear();
-      for (size_t i : barrier_waiters_) {
-        if (TryUnblock(contexts_[i])) runnable_.push({contexts_[i].t, i});
-        else still_waiting_.push_back(i);
+      // Only a context whose transfer landed can pass its barrier now.
+      for (TransferId id : noc_.Completed()) {
+        const size_t i = transfer_owner_[id].second;
+        Context& c = contexts_[i];
+        if (c.block != Block::ReadBarrier && c.block != Block::WriteBarrier) continue;
+        if (TryUnblock(c)) {
+          --barrier_waiters_;
+          runnable_.push({c.t, i});
+        }
       }
-      barrier_waiters_.swap(still_waiting_);
+      noc_.ClearCompleted();
       continue;
     }
     const size_t i = runnable_.top().second;
@@ -489,7 +493,7 @@ perf::PerfResult Engine::Run() {
         runnable_.push({c.t, i});
         break;
       }
-      if (!barrier_waiters_.empty()) {
+      if (barrier_waiters_ > 0) {
         const auto n = noc_.NextEventCycle();
         if (n && *n < c.t) {
           runnable_.push({c.t, i});
