@@ -196,6 +196,32 @@ TEST(TileFrontend, FactorySliceCopyHasTheSliceExtents) {
   EXPECT_EQ(Kernel(func).grid, (std::vector<int64_t>{8, 2}));
 }
 
+// A factory without defaults, called at module level as TileLang scripts do.
+const std::string kFactoryCalledAtModuleLevel =
+    "import tilelang\n"
+    "import tilelang.language as T\n"
+    "def matmul(M, N, K, block_M, block_N, block_K, dtype=\"bfloat16\"):\n"
+    "    @T.prim_func\n"
+    "    def main(A: T.Tensor((M, K), dtype), B: T.Tensor((K, N), dtype), C: T.Tensor((M, N), dtype)):\n"
+    "        with T.Kernel(T.ceildiv(N, block_N), T.ceildiv(M, block_M)) as (bx, by):\n"
+    "            A_shared = T.alloc_shared((block_M, block_K), dtype)\n"
+    "    return main\n"
+    "size = 256\n"
+    "kernel = tilelang.compile(matmul(size, 2 * size, args.k, block_N=64, block_M=32, block_K=32), out_idx=[2])\n";
+
+TEST(TileFrontend, ModuleLevelFactoryCallBindsTheParametersItPassesAsConstants) {
+  const tir::PrimFunc func = ParseText(kFactoryCalledAtModuleLevel, {{"K", 128}, {"block_M", 64}});
+  EXPECT_EQ(BufferNamed(func, "A").shape, (std::vector<int64_t>{256, 128}));   // M = size, K from --K
+  EXPECT_EQ(BufferNamed(func, "B").shape, (std::vector<int64_t>{128, 512}));   // N = 2 * size
+  EXPECT_EQ(BufferNamed(func, "A_shared").shape, (std::vector<int64_t>{64, 32}));  // --block_M beats the call's 32
+  EXPECT_EQ(Kernel(func).grid, (std::vector<int64_t>{8, 4}));                  // 512 / 64, 256 / 64
+}
+
+TEST(TileFrontend, ModuleLevelFactoryCallArgumentThatIsNoConstantStillNeedsTheFlag) {
+  const compiler::CompileError error = ErrorOf(kFactoryCalledAtModuleLevel);  // args.k is host code
+  EXPECT_NE(error.message().find("parameter K of matmul has no value: pass --K"), std::string::npos) << error.message();
+}
+
 TEST(TileFrontend, FactoryParameterWithoutValueSaysToPassIt) {
   try {
     ParseGood("gemm_factory.py", {{"N", 512}, {"K", 128}});

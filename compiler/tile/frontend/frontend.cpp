@@ -2,6 +2,7 @@
 // a module-level @T.prim_func or one inside a factory `def matmul(M, N, K, block_M=128, ...)` — binds the
 // module constants, factory parameters and --NAME values, and hands the prim_func to the binder.
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "compiler/tile/frontend/binder.h"
@@ -77,7 +78,50 @@ bool Binder::IsPrimFunc(const Stmt& def) {
   return prim_func;
 }
 
+namespace {
+
+// The first call of the factory `name` in a module-level statement, e.g. `func = matmul(1024, 1024, 1024,
+// 128, 128, 32)` or `kernel = tilelang.compile(matmul(...), out_idx=[2])`.
+const Expr* FindFactoryCall(const Expr& expr, const std::string& name) {
+  if (expr.kind == Expr::Kind::Call && expr.base && expr.base->kind == Expr::Kind::Name && expr.base->text == name) return &expr;
+  if (expr.base) {
+    if (const Expr* found = FindFactoryCall(*expr.base, name)) return found;
+  }
+  for (const ExprPtr& item : expr.items) {
+    if (!item) continue;
+    if (const Expr* found = FindFactoryCall(*item, name)) return found;
+  }
+  for (const Keyword& keyword : expr.keywords) {
+    if (const Expr* found = FindFactoryCall(*keyword.value, name)) return found;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 void Binder::BindFactoryParams(const Stmt& factory) {
+  // Parameters a module-level call of the factory passes, where they are constants there: the file's own
+  // choice of sizes, below --NAME and above the factory's defaults.
+  std::map<std::string, ConstValue> passed;
+  const Expr* call = nullptr;
+  for (const StmtPtr& stmt : module_.body) {
+    if ((stmt->kind == Stmt::Kind::Assign || stmt->kind == Stmt::Kind::Expr) && stmt->value) call = FindFactoryCall(*stmt->value, factory.name);
+    if (call) break;
+  }
+  if (call) {
+    const auto pass = [&](const std::string& param, const Expr& argument) {
+      const size_t saved_limit = lookup_limit_;
+      lookup_limit_ = 1;  // the module's names
+      try {
+        passed[param] = Evaluate(argument);
+      } catch (const compiler::CompileError&) {
+        // Not a constant at module level (e.g. args.m from argparse): the parameter needs --NAME.
+      }
+      lookup_limit_ = saved_limit;
+    };
+    for (size_t i = 0; i < call->items.size() && i < factory.params.size(); ++i) pass(factory.params[i].name, *call->items[i]);
+    for (const Keyword& keyword : call->keywords) pass(keyword.name, *keyword.value);
+  }
   for (const Param& param : factory.params) {
     LazyConst constant;
     constant.location = param.location;
@@ -89,6 +133,8 @@ void Binder::BindFactoryParams(const Stmt& factory) {
       }
       constant.value = ConstValue{binding->second};
       binding_used_[param.name] = true;
+    } else if (auto argument = passed.find(param.name); argument != passed.end()) {
+      constant.value = argument->second;
     } else if (param.default_value) {
       constant.expr = param.default_value.get();
     } else {
