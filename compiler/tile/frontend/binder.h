@@ -44,6 +44,9 @@ struct IndexAlias { tir::Index value; };
 struct ValueAlias { tir::Value value; };
 struct FunctionName {};  // a def in scope (the factory, host helpers): not a value the kernel can use
 
+// TileLang's dtype names (T.float32, T.bfloat16, ...), emulated or not.
+bool IsDTypeName(std::string_view name);
+
 using NameEntry = std::variant<LazyConst, ModuleAlias, BufferName, IndexVarName, IndexAlias, ValueAlias, FunctionName>;
 
 class Binder {

@@ -1,4 +1,5 @@
 // The binder's scopes and compile-time evaluation: constants, shapes, dtypes, module paths.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -14,6 +15,14 @@ constexpr std::string_view kBuiltins[] = {"min", "max", "range", "int", "float"}
 constexpr std::string_view kDTypeNames[] = {"bfloat16", "float32", "float", "float16", "half", "float64",
                                             "int8", "int16", "int32", "int64", "uint8", "uint16",
                                             "uint32", "uint64", "bool", "float8_e4m3", "float8_e5m2"};
+
+}  // namespace
+
+bool IsDTypeName(std::string_view name) {
+  return std::find(std::begin(kDTypeNames), std::end(kDTypeNames), name) != std::end(kDTypeNames);
+}
+
+namespace {
 
 // open + inner + close, built by appending: GCC 12 mis-warns (-Wrestrict) on `"(" + f() + ")"`.
 std::string Wrap(std::string_view open, const std::string& inner, std::string_view close) {
@@ -246,9 +255,7 @@ ConstValue Binder::Evaluate(const Expr& expr) {
     }
     case Expr::Kind::Attribute: {
       if (std::optional<std::string> member = LanguageMember(expr)) {
-        for (std::string_view dtype : kDTypeNames) {
-          if (*member == dtype) return {*member};
-        }
+        if (IsDTypeName(*member)) return {*member};
         Fail(at, Unparse(expr) + " is not a constant");
       }
       Fail(at, "unsupported in a constant expression: " + Unparse(expr));

@@ -233,6 +233,10 @@ tir::Value Binder::LowerValue(const Expr& expr) {
         arity(2);
         return tir::MakeValueCast(EvaluateDType(*expr.items[0]), LowerValue(*expr.items[1]), at);
       }
+      if (IsDTypeName(*name) && LanguageMember(*expr.base)) {  // T.float32(0): a value of that dtype
+        arity(1);
+        return tir::MakeValueCast(EvaluateDType(*expr.base), LowerValue(*expr.items[0]), at);
+      }
       Fail(at, "unsupported in an element-wise expression: " + Unparse(*expr.base));
     }
     default: break;
