@@ -281,6 +281,41 @@ TEST(TileFrontend, ElementwiseAddViaCopiesAndParallel) {
   EXPECT_FALSE(BufferNamed(func, "A").is_output);
 }
 
+TEST(TileFrontend, ParallelStoreIntoATensorGoesThroughATileCopiedOutAfterTheLoop) {
+  const tir::PrimFunc func = ParseText(Wrap(
+      "row = by * 32\n"
+      "for i, j in T.Parallel(32, 64):\n"
+      "    y = row + i\n"
+      "    x = bx * 64 + j\n"
+      "    C[y, x] = A[y, x] * 2.0\n"));
+  const auto& body = KernelBody(func);
+  const auto& staged = As<tir::SeqStmt>(body.back()).stmts;
+  ASSERT_EQ(staged.size(), 3u);  // alloc the tile, the loop, copy the tile out
+  const tir::Buffer& tile = BufferNamed(func, "C_tile");
+  EXPECT_EQ(tile.scope, tir::Scope::Fragment);
+  EXPECT_EQ(tile.shape, (std::vector<int64_t>{32, 64}));
+  const auto& store = As<tir::StoreStmt>(As<tir::SeqStmt>(As<tir::ParallelStmt>(staged[1]).body).stmts[0]);
+  EXPECT_EQ(func.buffers[store.buffer.index].name, "C_tile");
+  EXPECT_EQ(tir::Print(func, store.value), "A[by * 32 + i, bx * 64 + j] * 2.0");
+  const auto& copy = As<tir::CopyStmt>(staged[2]);
+  EXPECT_EQ(func.buffers[copy.dst.buffer.index].name, "C");
+  EXPECT_EQ(tir::Print(func, copy.dst.offsets[0]), "by * 32");
+  EXPECT_EQ(tir::Print(func, copy.dst.offsets[1]), "bx * 64");
+  EXPECT_EQ(copy.dst.extents, (std::vector<int64_t>{32, 64}));
+  EXPECT_TRUE(BufferNamed(func, "C").is_output);
+}
+
+TEST(TileFrontend, ParallelStoreIntoATensorAtAnotherShapeStaysAsWritten) {
+  // C[j, i] does not cover a region the loop's way: no tile; the tile engine reports it later.
+  const tir::PrimFunc func = ParseText(Wrap(
+      "for i, j in T.Parallel(32, 64):\n"
+      "    C[j, i] = A[i, j]\n"));
+  const auto* store = Find<tir::StoreStmt>(func.body);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(func.buffers[store->buffer.index].name, "C");
+  EXPECT_EQ(Find<tir::CopyStmt>(func.body), nullptr);
+}
+
 TEST(TileFrontend, ExpEpilogueWithFloatConstantAndClearAccum) {
   const tir::PrimFunc func = ParseGood("gemm_exp.py");
   const auto* gemm = Find<tir::GemmStmt>(func.body);

@@ -111,6 +111,10 @@ class Binder {
   tir::Stmt LowerFor(const Stmt& loop);
   tir::Stmt LowerParallel(const Stmt& loop, const Expr& call);
   tir::Stmt LowerParallelBody(const Block& body);
+  // The region a T.Parallel store into a tensor covers (indices[d] = offset_d + the loop's d-th variable).
+  std::optional<std::vector<tir::Index>> TileOffsets(const std::vector<tir::Index>& indices, SourceLocation at);
+  tir::BufferId StagingTile(tir::BufferId tensor, std::vector<tir::Index> offsets, SourceLocation at);
+  void LowerParallelLocal(const Stmt& assign);  // name = ... under T.Parallel: an index or a value
   tir::Stmt LowerStore(const Stmt& stmt);
   tir::Stmt LowerLocalAssign(const Stmt& assign);
   tir::BufferId BufferOperand(const Expr& expr, const std::string& what);
@@ -132,6 +136,15 @@ class Binder {
   size_t lookup_limit_ = SIZE_MAX;  // while evaluating a lazy constant: the scopes visible where it was defined
   size_t last_lookup_level_ = 0;    // the scope level of Lookup's last hit
   bool in_parallel_ = false;
+  tir::ParallelStmt* parallel_ = nullptr;  // the T.Parallel being lowered
+  // Stores under it into a tensor, staged through an on-chip tile (StagingTile).
+  struct StagedStore {
+    tir::BufferId tensor;
+    tir::BufferId tile;
+    std::vector<tir::Index> offsets;  // where the tile goes in the tensor
+    SourceLocation location;
+  };
+  std::vector<StagedStore> staged_stores_;
   bool seen_kernel_ = false;
 };
 

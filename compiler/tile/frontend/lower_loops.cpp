@@ -1,5 +1,7 @@
 // The binder: loops (T.Pipelined, T.serial, T.unroll, range, T.Parallel), element-wise stores and local
 // names inside a kernel.
+#include <algorithm>
+
 #include "compiler/tile/frontend/binder.h"
 #include "tilesim/compiler.h"
 
@@ -102,10 +104,78 @@ tir::Stmt Binder::LowerParallel(const Stmt& loop, const Expr& call) {
     Define(loop.targets[i], IndexVarName{parallel.vars.back()}, loop.target_locations[i]);
   }
   in_parallel_ = true;
+  parallel_ = &parallel;
+  staged_stores_.clear();
   parallel.body = LowerParallelBody(loop.body);
+  parallel_ = nullptr;
   in_parallel_ = false;
   PopScope();
-  return tir::MakeStmt(std::move(parallel), loop.location);
+  if (staged_stores_.empty()) return tir::MakeStmt(std::move(parallel), loop.location);
+  // Stores into tensors went to on-chip tiles; they leave for the tensors after the loop.
+  tir::SeqStmt seq;
+  for (const StagedStore& staged : staged_stores_) seq.stmts.push_back(tir::MakeStmt(tir::AllocStmt{staged.tile}, loop.location));
+  seq.stmts.push_back(tir::MakeStmt(std::move(parallel), loop.location));
+  for (StagedStore& staged : staged_stores_) {
+    const std::vector<int64_t>& extents = buffer(staged.tile).shape;
+    std::vector<tir::Index> origin(extents.size(), tir::MakeIndexConst(0, loop.location));
+    tir::CopyStmt copy{{staged.tile, std::move(origin), extents}, {staged.tensor, std::move(staged.offsets), extents}};
+    seq.stmts.push_back(tir::MakeStmt(std::move(copy), staged.location));
+  }
+  staged_stores_.clear();
+  return tir::MakeStmt(std::move(seq), loop.location);
+}
+
+namespace {
+
+// Whether `index` mentions the variable `var`.
+bool Mentions(const tir::Index& index, tir::VarId var) {
+  if (const auto* v = std::get_if<tir::IndexVar>(&index->node)) return v->var == var;
+  if (const auto* b = std::get_if<tir::IndexBinary>(&index->node)) return Mentions(b->lhs, var) || Mentions(b->rhs, var);
+  if (const auto* c = std::get_if<tir::IndexCall>(&index->node)) {
+    return std::any_of(c->args.begin(), c->args.end(), [&](const tir::Index& arg) { return Mentions(arg, var); });
+  }
+  return false;
+}
+
+// The terms of a sum.
+void Terms(const tir::Index& index, std::vector<tir::Index>& terms) {
+  const auto* b = std::get_if<tir::IndexBinary>(&index->node);
+  if (b && b->op == tir::IndexOp::Add) {
+    Terms(b->lhs, terms);
+    Terms(b->rhs, terms);
+  } else {
+    terms.push_back(index);
+  }
+}
+
+}  // namespace
+
+std::optional<std::vector<tir::Index>> Binder::TileOffsets(const std::vector<tir::Index>& indices, SourceLocation at) {
+  // indices[d] must be offset_d + vars[d], the offsets free of the loop's variables: then the stores
+  // cover the region at the offsets with the loop's extents, element for element.
+  const std::vector<tir::VarId>& vars = parallel_->vars;
+  if (indices.size() != vars.size()) return std::nullopt;
+  std::vector<tir::Index> offsets;
+  for (size_t d = 0; d < indices.size(); ++d) {
+    std::vector<tir::Index> terms;
+    Terms(indices[d], terms);
+    std::optional<tir::Index> offset;
+    bool found = false;
+    for (const tir::Index& term : terms) {
+      const auto* v = std::get_if<tir::IndexVar>(&term->node);
+      if (v && v->var == vars[d] && !found) {
+        found = true;
+        continue;
+      }
+      for (tir::VarId var : vars) {
+        if (Mentions(term, var)) return std::nullopt;
+      }
+      offset = offset ? FoldBinary(tir::IndexOp::Add, *offset, term, at) : term;
+    }
+    if (!found) return std::nullopt;
+    offsets.push_back(offset ? *offset : tir::MakeIndexConst(0, at));
+  }
+  return offsets;
 }
 
 tir::Stmt Binder::LowerParallelBody(const Block& body) {
@@ -118,7 +188,7 @@ tir::Stmt Binder::LowerParallelBody(const Block& body) {
     if (store) {
       seq.stmts.push_back(LowerStore(*stmt));
     } else if (stmt->kind == Stmt::Kind::Assign && stmt->target->kind == Expr::Kind::Name) {
-      Define(stmt->target->text, ValueAlias{LowerValue(*stmt->value)}, stmt->location);  // v = C_local[i, j] * 2
+      LowerParallelLocal(*stmt);
     } else if (stmt->kind == Stmt::Kind::For) {
       Fail(stmt->location, "unsupported: a loop inside T.Parallel");
     } else {
@@ -126,6 +196,27 @@ tir::Stmt Binder::LowerParallelBody(const Block& body) {
     }
   }
   return tir::MakeStmt(std::move(seq), body.empty() ? SourceLocation{} : body.front()->location);
+}
+
+void Binder::LowerParallelLocal(const Stmt& assign) {
+  // A name under T.Parallel stands for an index (`y = start_y + local_y`, as TileLang's element-wise
+  // example writes it) or for an element value (`v = C_local[i, j] * 2`); a constant is both.
+  const std::string& name = assign.target->text;
+  std::optional<tir::Index> index;
+  try {
+    index = LowerIndex(*assign.value);
+  } catch (const compiler::CompileError&) {
+    // Not an index expression: it must be a value, whose error is the one worth reporting.
+  }
+  if (index && std::holds_alternative<tir::IndexConst>((*index)->node)) {
+    LowerLocalAssign(assign);
+    return;
+  }
+  if (index) {
+    Define(name, IndexAlias{std::move(*index)}, assign.location);
+    return;
+  }
+  Define(name, ValueAlias{LowerValue(*assign.value)}, assign.location);
 }
 
 tir::Stmt Binder::LowerStore(const Stmt& stmt) {
@@ -143,6 +234,17 @@ tir::Stmt Binder::LowerStore(const Stmt& stmt) {
     indices.push_back(LowerIndex(*item));
   }
   tir::Value value = LowerValue(*stmt.value);
+  tir::BufferId target_id = id;
+  std::vector<tir::Index> target_indices = indices;
+  if (stored.scope == tir::Scope::Global) {
+    // TileLang's element-wise example stores straight into the tensor (C[y, x] = A[y, x] + B[y, x] with
+    // y = by * block_M + i): such a store goes to an on-chip tile of the loop's shape, copied out after it.
+    if (std::optional<std::vector<tir::Index>> offsets = TileOffsets(indices, stmt.location)) {
+      target_id = StagingTile(id, std::move(*offsets), stmt.location);
+      target_indices.clear();
+      for (tir::VarId var : parallel_->vars) target_indices.push_back(tir::MakeIndexVar(var, stmt.location));
+    }
+  }
   if (stmt.kind == Stmt::Kind::AugAssign) {
     tir::ValueBinaryOp op;
     if (stmt.text == "+=") op = tir::ValueBinaryOp::Add;
@@ -153,7 +255,27 @@ tir::Stmt Binder::LowerStore(const Stmt& stmt) {
     value = tir::MakeValueBinary(op, tir::MakeValueLoad(id, indices, target.location), std::move(value), stmt.location);
   }
   if (stored.scope == tir::Scope::Global) func_.buffers[id.index].is_output = true;
-  return tir::MakeStmt(tir::StoreStmt{id, std::move(indices), std::move(value)}, stmt.location);
+  return tir::MakeStmt(tir::StoreStmt{target_id, std::move(target_indices), std::move(value)}, stmt.location);
+}
+
+tir::BufferId Binder::StagingTile(tir::BufferId tensor, std::vector<tir::Index> offsets, SourceLocation at) {
+  for (const StagedStore& staged : staged_stores_) {
+    if (staged.tensor == tensor) return staged.tile;  // a second store into it: the tile engine reports that
+  }
+  tir::Buffer tile;
+  tile.name = buffer(tensor).name + "_tile";
+  for (int suffix = 2; std::any_of(func_.buffers.begin(), func_.buffers.end(), [&](const tir::Buffer& b) { return b.name == tile.name; });
+       ++suffix) {
+    tile.name = buffer(tensor).name + "_tile" + std::to_string(suffix);
+  }
+  tile.scope = tir::Scope::Fragment;
+  tile.shape = parallel_->extents;
+  tile.dtype = buffer(tensor).dtype;
+  tile.location = at;
+  const tir::BufferId id{static_cast<uint32_t>(func_.buffers.size())};
+  func_.buffers.push_back(std::move(tile));
+  staged_stores_.push_back({tensor, id, std::move(offsets), at});
+  return id;
 }
 
 tir::Stmt Binder::LowerLocalAssign(const Stmt& assign) {

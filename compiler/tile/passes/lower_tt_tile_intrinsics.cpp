@@ -671,7 +671,8 @@ class TileLowering {
       const Buffer& target = Buf(store.buffer);
       if (target.scope == Scope::Global) {
         FailAt(func_, store_locs[n],
-               fmt::format("T.Parallel stores into tensor '{}': store into an on-chip buffer and T.copy it out",
+               fmt::format("T.Parallel stores into tensor '{}' other than element for element over a region "
+                           "(index d = offset + the loop's d-th variable): store into an on-chip buffer and T.copy it out",
                            target.name));
       }
       CheckParallelIndices(op, store.indices, target, store_locs[n]);
