@@ -214,62 +214,24 @@ CallStatus mul_tiles(KernelContext& ctx, const uint64_t* args, uint64_t&) { retu
 
 // ---- Broadcast (tt-metal bcast.h): B's row / column 0 / element (0, 0) repeated, then add / sub / mul ----
 
-CallStatus add_bcast_rows_init_short(KernelContext& ctx, const uint64_t* args, uint64_t&) {
-  return InitCbs(ctx, args, 2, "add_bcast_rows_init_short");
-}
-CallStatus sub_bcast_rows_init_short(KernelContext& ctx, const uint64_t* args, uint64_t&) {
-  return InitCbs(ctx, args, 2, "sub_bcast_rows_init_short");
-}
-CallStatus mul_bcast_rows_init_short(KernelContext& ctx, const uint64_t* args, uint64_t&) {
-  return InitCbs(ctx, args, 2, "mul_bcast_rows_init_short");
-}
-CallStatus add_bcast_cols_init_short(KernelContext& ctx, const uint64_t* args, uint64_t&) {
-  return InitCbs(ctx, args, 2, "add_bcast_cols_init_short");
-}
-CallStatus sub_bcast_cols_init_short(KernelContext& ctx, const uint64_t* args, uint64_t&) {
-  return InitCbs(ctx, args, 2, "sub_bcast_cols_init_short");
-}
-CallStatus mul_bcast_cols_init_short(KernelContext& ctx, const uint64_t* args, uint64_t&) {
-  return InitCbs(ctx, args, 2, "mul_bcast_cols_init_short");
-}
-CallStatus add_bcast_scalar_init_short(KernelContext& ctx, const uint64_t* args, uint64_t&) {
-  return InitCbs(ctx, args, 2, "add_bcast_scalar_init_short");
-}
-CallStatus sub_tiles_bcast_scalar_init_short(KernelContext& ctx, const uint64_t* args, uint64_t&) {
-  return InitCbs(ctx, args, 2, "sub_tiles_bcast_scalar_init_short");
-}
-CallStatus mul_tiles_bcast_scalar_init_short(KernelContext& ctx, const uint64_t* args, uint64_t&) {
-  return InitCbs(ctx, args, 2, "mul_tiles_bcast_scalar_init_short");
-}
-
-using tile::BroadcastDim;
-CallStatus add_tiles_bcast_rows(KernelContext& ctx, const uint64_t* args, uint64_t&) {
-  return BroadcastBinary(ctx, args, &tile::Add, BroadcastDim::Row, "add_tiles_bcast_rows");
-}
-CallStatus sub_tiles_bcast_rows(KernelContext& ctx, const uint64_t* args, uint64_t&) {
-  return BroadcastBinary(ctx, args, &tile::Sub, BroadcastDim::Row, "sub_tiles_bcast_rows");
-}
-CallStatus mul_tiles_bcast_rows(KernelContext& ctx, const uint64_t* args, uint64_t&) {
-  return BroadcastBinary(ctx, args, &tile::Mul, BroadcastDim::Row, "mul_tiles_bcast_rows");
-}
-CallStatus add_tiles_bcast_cols(KernelContext& ctx, const uint64_t* args, uint64_t&) {
-  return BroadcastBinary(ctx, args, &tile::Add, BroadcastDim::Col, "add_tiles_bcast_cols");
-}
-CallStatus sub_tiles_bcast_cols(KernelContext& ctx, const uint64_t* args, uint64_t&) {
-  return BroadcastBinary(ctx, args, &tile::Sub, BroadcastDim::Col, "sub_tiles_bcast_cols");
-}
-CallStatus mul_tiles_bcast_cols(KernelContext& ctx, const uint64_t* args, uint64_t&) {
-  return BroadcastBinary(ctx, args, &tile::Mul, BroadcastDim::Col, "mul_tiles_bcast_cols");
-}
-CallStatus add_tiles_bcast_scalar(KernelContext& ctx, const uint64_t* args, uint64_t&) {
-  return BroadcastBinary(ctx, args, &tile::Add, BroadcastDim::Scalar, "add_tiles_bcast_scalar");
-}
-CallStatus sub_tiles_bcast_scalar(KernelContext& ctx, const uint64_t* args, uint64_t&) {
-  return BroadcastBinary(ctx, args, &tile::Sub, BroadcastDim::Scalar, "sub_tiles_bcast_scalar");
-}
-CallStatus mul_tiles_bcast_scalar(KernelContext& ctx, const uint64_t* args, uint64_t&) {
-  return BroadcastBinary(ctx, args, &tile::Mul, BroadcastDim::Scalar, "mul_tiles_bcast_scalar");
-}
+// One line per operation: its init (tt-metal's name, which is not regular) and the call itself.
+#define TILESIM_BROADCAST_HANDLERS(init_name, name, op, dim)                                     \
+  CallStatus init_name(KernelContext& ctx, const uint64_t* args, uint64_t&) {                  \
+    return InitCbs(ctx, args, 2, #init_name);                                                   \
+  }                                                                                             \
+  CallStatus name(KernelContext& ctx, const uint64_t* args, uint64_t&) {                       \
+    return BroadcastBinary(ctx, args, &tile::op, tile::BroadcastDim::dim, #name);               \
+  }
+TILESIM_BROADCAST_HANDLERS(add_bcast_rows_init_short, add_tiles_bcast_rows, Add, Row)
+TILESIM_BROADCAST_HANDLERS(sub_bcast_rows_init_short, sub_tiles_bcast_rows, Sub, Row)
+TILESIM_BROADCAST_HANDLERS(mul_bcast_rows_init_short, mul_tiles_bcast_rows, Mul, Row)
+TILESIM_BROADCAST_HANDLERS(add_bcast_cols_init_short, add_tiles_bcast_cols, Add, Col)
+TILESIM_BROADCAST_HANDLERS(sub_bcast_cols_init_short, sub_tiles_bcast_cols, Sub, Col)
+TILESIM_BROADCAST_HANDLERS(mul_bcast_cols_init_short, mul_tiles_bcast_cols, Mul, Col)
+TILESIM_BROADCAST_HANDLERS(add_bcast_scalar_init_short, add_tiles_bcast_scalar, Add, Scalar)
+TILESIM_BROADCAST_HANDLERS(sub_tiles_bcast_scalar_init_short, sub_tiles_bcast_scalar, Sub, Scalar)
+TILESIM_BROADCAST_HANDLERS(mul_tiles_bcast_scalar_init_short, mul_tiles_bcast_scalar, Mul, Scalar)
+#undef TILESIM_BROADCAST_HANDLERS
 
 CallStatus copy_tile(KernelContext& ctx, const uint64_t* args, uint64_t&) {
   ComputeState& compute = ctx.compute();

@@ -20,59 +20,6 @@ namespace {
 constexpr uint32_t kIn = 0x0, kOut = 0x200000;  // DRAM buffer bases
 const CoreCoord kCore{1, 1};
 
-// Row-major 32x32 tiles -> CB bytes (face layout) in `format` (Float16_b or Float32), tile after tile.
-std::vector<uint8_t> TileBytes(const std::vector<float>& row_major_tiles, DataFormat format) {
-  std::vector<uint8_t> bytes;
-  for (size_t t = 0; t < row_major_tiles.size() / kTileElements; ++t) {
-    const std::vector<float> one(row_major_tiles.begin() + t * kTileElements, row_major_tiles.begin() + (t + 1) * kTileElements);
-    for (float v : tilize<float>(one, kTileRows, kTileCols)) {
-      if (format == DataFormat::Float32) {
-        const uint32_t b = std::bit_cast<uint32_t>(v);
-        for (int i = 0; i < 4; ++i) bytes.push_back(static_cast<uint8_t>(b >> (8 * i)));
-      } else {
-        const uint16_t b = FloatToBf16Bits(v);
-        bytes.push_back(static_cast<uint8_t>(b));
-        bytes.push_back(static_cast<uint8_t>(b >> 8));
-      }
-    }
-  }
-  return bytes;
-}
-
-// CB bytes -> row-major tiles.
-std::vector<float> RowMajorTiles(const std::vector<uint8_t>& bytes, DataFormat format) {
-  const size_t datum = format == DataFormat::Float32 ? 4 : 2;
-  std::vector<float> faces(bytes.size() / datum);
-  for (size_t i = 0; i < faces.size(); ++i) {
-    if (datum == 4) {
-      uint32_t b;
-      std::memcpy(&b, bytes.data() + 4 * i, 4);
-      faces[i] = std::bit_cast<float>(b);
-    } else {
-      faces[i] = Bf16BitsToFloat(static_cast<uint16_t>(bytes[2 * i] | (bytes[2 * i + 1] << 8)));
-    }
-  }
-  std::vector<float> out;
-  for (size_t t = 0; t < faces.size() / kTileElements; ++t) {
-    const std::vector<float> one(faces.begin() + t * kTileElements, faces.begin() + (t + 1) * kTileElements);
-    const std::vector<float> rm = untilize<float>(one, kTileRows, kTileCols);
-    out.insert(out.end(), rm.begin(), rm.end());
-  }
-  return out;
-}
-
-// Deterministic values in [low, high), rounded to what `format` holds.
-std::vector<float> Values(size_t n, uint32_t seed, float low, float high, DataFormat format) {
-  std::vector<float> v(n);
-  uint32_t x = seed * 2654435761u + 7u;
-  for (float& f : v) {
-    x = x * 1664525u + 1013904223u;
-    f = low + (high - low) * static_cast<float>(x >> 8) / static_cast<float>(1u << 24);
-    if (format == DataFormat::Float16_b) f = RoundToBf16(f);
-  }
-  return v;
-}
-
 // Runs reader (all `in_tiles` into CB 0) -> `compute` -> writer (`out_tiles` from CB 16) on one core.
 std::vector<float> RunOnTiles(KernelBuilder& compute, const std::vector<float>& input, uint32_t out_tiles,
                               DataFormat format, ComputeSpec spec = {}, std::vector<uint32_t> compute_args = {}) {

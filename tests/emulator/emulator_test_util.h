@@ -2,6 +2,7 @@
 // common reader / writer kernels.
 #pragma once
 
+#include <bit>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
@@ -13,6 +14,7 @@
 #include "emulator/emulator.h"
 #include "tilesim/compiler.h"
 #include "tilesim/kernel_builder.h"
+#include "tilesim/tile.h"
 
 namespace tilesim::emu::testing {
 
@@ -125,6 +127,53 @@ inline std::vector<uint8_t> ReadInterleaved(Device& device, uint32_t base, uint3
                     std::span<uint8_t>(data.data() + size_t{i} * page_size, page_size));
   }
   return data;
+}
+
+// Row-major 32x32 tiles -> CB bytes (face layout) in `format` (Float16_b or Float32), tile after tile.
+inline std::vector<uint8_t> TileBytes(const std::vector<float>& row_major_tiles, DataFormat format) {
+  std::vector<uint8_t> bytes;
+  for (size_t t = 0; t < row_major_tiles.size() / kTileElements; ++t) {
+    const std::vector<float> one(row_major_tiles.begin() + t * kTileElements, row_major_tiles.begin() + (t + 1) * kTileElements);
+    for (float v : tilize<float>(one, kTileRows, kTileCols)) {
+      const uint32_t b = format == DataFormat::Float32 ? std::bit_cast<uint32_t>(v) : FloatToBf16Bits(v);
+      for (size_t i = 0; i < (format == DataFormat::Float32 ? 4u : 2u); ++i) bytes.push_back(static_cast<uint8_t>(b >> (8 * i)));
+    }
+  }
+  return bytes;
+}
+
+// CB bytes (face layout) -> row-major tiles.
+inline std::vector<float> RowMajorTiles(const std::vector<uint8_t>& bytes, DataFormat format) {
+  const size_t datum = format == DataFormat::Float32 ? 4 : 2;
+  std::vector<float> faces(bytes.size() / datum);
+  for (size_t i = 0; i < faces.size(); ++i) {
+    if (datum == 4) {
+      uint32_t b;
+      std::memcpy(&b, bytes.data() + 4 * i, 4);
+      faces[i] = std::bit_cast<float>(b);
+    } else {
+      faces[i] = Bf16BitsToFloat(static_cast<uint16_t>(bytes[2 * i] | (bytes[2 * i + 1] << 8)));
+    }
+  }
+  std::vector<float> out;
+  for (size_t t = 0; t < faces.size() / kTileElements; ++t) {
+    const std::vector<float> one(faces.begin() + t * kTileElements, faces.begin() + (t + 1) * kTileElements);
+    const std::vector<float> rm = untilize<float>(one, kTileRows, kTileCols);
+    out.insert(out.end(), rm.begin(), rm.end());
+  }
+  return out;
+}
+
+// Deterministic values in [low, high), rounded to what `format` holds.
+inline std::vector<float> Values(size_t n, uint32_t seed, float low, float high, DataFormat format) {
+  std::vector<float> v(n);
+  uint32_t x = seed * 2654435761u + 7u;
+  for (float& f : v) {
+    x = x * 1664525u + 1013904223u;
+    f = low + (high - low) * static_cast<float>(x >> 8) / static_cast<float>(1u << 24);
+    if (format == DataFormat::Float16_b) f = RoundToBf16(f);
+  }
+  return v;
 }
 
 }  // namespace tilesim::emu::testing
