@@ -326,6 +326,29 @@ void NocModel::ComputeRates() {
   for (uint32_t r : hot_list_) hot_[r] = 0;
   hot_list_.clear();
   for (uint32_t r : bottlenecks_) MakeHot(r);
+  if (check_full_solve_) CheckAgainstFullSolve();
+}
+
+void NocModel::CheckAgainstFullSolve() {
+  std::vector<double> rates;
+  for (uint32_t f : active_) rates.push_back(flows_[f].rate);
+  const std::vector<uint32_t> working_set = hot_list_;
+  for (uint32_t r = 0; r < capacity_.size(); ++r) {
+    if (shared_[r]) MakeHot(r);
+  }
+  SolveWorkingSet();
+  for (size_t i = 0; i < active_.size(); ++i) {
+    Flow& flow = flows_[active_[i]];
+    if (std::abs(flow.rate - rates[i]) > 1e-9 * rates[i]) {
+      throw std::logic_error(fmt::format("NoC model at cycle {}: packet {} runs at {} B/cycle by the working-set solve but "
+                                         "{} by the full one",
+                                         now_, active_[i], rates[i], flow.rate));
+    }
+    flow.rate = rates[i];
+  }
+  for (uint32_t r : hot_list_) hot_[r] = 0;
+  hot_list_.clear();
+  for (uint32_t r : working_set) MakeHot(r);
 }
 
 void NocModel::SolveWorkingSet() {

@@ -87,6 +87,11 @@ class NocModel {
   double now() const { return now_; }
   const NocParams& params() const { return params_; }
 
+  // Test hook: after every rate solve, solve again over every resource that can run out (not just the
+  // working set, see ComputeRates) and throw std::logic_error if any rate differs. Rates, and so cycles,
+  // stay those of the working-set solve.
+  void CheckSolvesAgainstFullSolve(bool on) { check_full_solve_ = on; }
+
   std::vector<LinkUsage> LinkUsages() const;             // links that carried data
   std::vector<ResourceUsage> DramChannelUsages() const;  // per DRAM bank
 
@@ -147,7 +152,8 @@ class NocModel {
   void MarkCapsStale(uint32_t resource);  // its users' caps change when it gains or loses its last co-user
   void ComputeRates();
   void SolveWorkingSet();           // progressive filling over the working set's constraints
-  bool AddOverloadedConstraints();  // true if the rates overload a shared resource outside the working set
+  bool AddOverloadedConstraints();
+  void CheckAgainstFullSolve();  // true if the rates overload a shared resource outside the working set
   bool ProcessNextEvent(double limit);  // false when no event is due at or before `limit`
   void Progress(double dt);
   double EarliestFinish() const;  // when the first active flow finishes at its current rate
@@ -188,6 +194,7 @@ class NocModel {
   // one, and the list of them.
   std::vector<char> hot_;
   std::vector<uint32_t> hot_list_;
+  bool check_full_solve_ = false;
   // ComputeRates' scratch, kept between calls so that the hot loop does not allocate. Active flows and
   // constraints get local indices.
   std::vector<uint32_t> flow_local_;    // per flow: its place in active_

@@ -198,6 +198,62 @@ TEST(NocModel, SameSubmissionsGiveTheSameCyclesAndUsage) {
   EXPECT_EQ(first, run());
 }
 
+// The rate solve runs over a working set of resources (noc_model.cpp, ComputeRates); on random traffic
+// (reads of DRAM and other cores, writes, multicasts, both NoCs, sizes from one packet to several) every
+// solve must give the rates a solve over every resource gives, and the check must not change the cycles.
+TEST(NocModel, WorkingSetSolvesMatchFullSolvesOnRandomTraffic) {
+  const NocParams params = Wormhole();
+  std::vector<NocCoord> workers, drams;
+  for (uint32_t y = 0; y < params.shape.noc_size_y; ++y) {
+    for (uint32_t x = 0; x < params.shape.noc_size_x; ++x) {
+      if (params.shape.IsWorker({x, y})) workers.push_back({x, y});
+      if (params.shape.IsDram({x, y})) drams.push_back({x, y});
+    }
+  }
+  for (uint32_t seed = 1; seed <= 4; ++seed) {
+    uint64_t state = seed * 0x9E3779B97F4A7C15ull;
+    const auto next = [&](uint64_t n) {
+      state = state * 6364136223846793005ull + 1442695040888963407ull;
+      return (state >> 33) % n;
+    };
+    std::vector<NocTransfer> transfers;
+    uint64_t issue = 0;
+    for (int i = 0; i < 600; ++i) {
+      issue += next(40);
+      const NocCoord core = workers[next(workers.size())];
+      const uint64_t bytes = 1 + next(20000);
+      const uint32_t noc = static_cast<uint32_t>(next(2));
+      switch (next(4)) {
+        case 0: transfers.push_back(Read(core, drams[next(drams.size())], bytes, issue, noc)); break;
+        case 1: transfers.push_back(Read(core, workers[next(workers.size())], bytes, issue, noc)); break;
+        case 2: transfers.push_back(Write(core, drams[next(drams.size())], bytes, issue, noc)); break;
+        default: {
+          NocTransfer t = Write(core, core, bytes, issue, noc);
+          t.op = NocOp::MulticastWrite;
+          t.mcast_start = workers[next(workers.size())];
+          t.mcast_end = workers[next(workers.size())];
+          transfers.push_back(t);
+        }
+      }
+    }
+    const auto run = [&](bool check) {
+      NocModel model(params);
+      model.CheckSolvesAgainstFullSolve(check);
+      std::vector<uint64_t> done;
+      for (const NocTransfer& t : transfers) {
+        model.AdvanceTo(static_cast<double>(t.issue_cycle));
+        model.Submit(t);
+      }
+      model.RunToCompletion();
+      for (TransferId id = 0; id < transfers.size(); ++id) done.push_back(*model.CompletionCycle(id));
+      return done;
+    };
+    std::vector<uint64_t> checked;
+    ASSERT_NO_THROW(checked = run(true)) << "seed " << seed;
+    EXPECT_EQ(checked, run(false)) << "seed " << seed;
+  }
+}
+
 TEST(NocModel, BadTransfersAreRejectedNamingTheField) {
   NocModel model(Wormhole());
   const auto expect_error = [&model](const NocTransfer& t, const std::string& part) {
