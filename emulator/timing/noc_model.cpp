@@ -22,6 +22,9 @@ constexpr uint32_t kNone = 0xFFFFFFFFu;
 
 NocModel::NocModel(NocParams params) : params_(std::move(params)) {
   grid_ = {params_.shape.noc_size_x, params_.shape.noc_size_y};
+  if (grid_.size_x > 256 || grid_.size_y > 256) {  // Submit packs a coordinate in a byte
+    throw std::invalid_argument(fmt::format("NoC model: a {}x{} NoC is larger than 256x256", grid_.size_x, grid_.size_y));
+  }
   nodes_ = grid_.size_x * grid_.size_y;
   const uint32_t links = LinkCount(grid_);
   // Layout: links, then per NoC and tile the injecting NIU, the ejecting NIU and the packet issue
@@ -181,7 +184,7 @@ TransferId NocModel::Submit(const NocTransfer& t) {
     CheckCoord(t.target, "target");
   }
   // Transfers between the same end points share their route (a GEMM repeats about a thousand routes in
-  // seventeen thousand transfers). Coordinates are below 256, as CheckCoord made sure.
+  // seventeen thousand transfers). Coordinates fit a byte: CheckCoord and the constructor made sure.
   const auto byte = [](uint32_t v) { return static_cast<uint64_t>(v); };
   const NocCoord a = multicast ? t.mcast_start : t.target;
   const NocCoord b = multicast ? t.mcast_end : NocCoord{};
