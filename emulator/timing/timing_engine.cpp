@@ -292,7 +292,7 @@ bool Engine::TryUnblock(Context& c) {
 void Engine::WakeCore(uint32_t core) {
   for (size_t i : core_contexts_[core]) {
     Context& c = contexts_[i];
-    if (c.core != core || c.block == Block::None || c.block == Block::Done) continue;
+    if (c.block == Block::None || c.block == Block::Done) continue;
     if (c.block == Block::ReadBarrier || c.block == Block::WriteBarrier) continue;
     if (TryUnblock(c)) runnable_.push({c.t, i});
   }
