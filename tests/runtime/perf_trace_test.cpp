@@ -9,6 +9,8 @@
 #include <set>
 #include <string>
 
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include "tilesim/perf.h"
@@ -32,7 +34,9 @@ PerfResult TwoCoreResult() {
 }
 
 nlohmann::json WriteAndParse(const PerfResult& r) {
-  const std::filesystem::path file = std::filesystem::temp_directory_path() / "tilesim_perf_trace_test.json";
+  // One file per process: ctest runs this file's tests in parallel processes.
+  const std::filesystem::path file =
+      std::filesystem::temp_directory_path() / ("tilesim_perf_trace_test_" + std::to_string(::getpid()) + ".json");
   WritePerfettoTrace(r, file);
   std::ifstream in(file);
   nlohmann::json j = nlohmann::json::parse(in);  // throws if the file is not JSON
