@@ -46,6 +46,8 @@ struct FunctionName {};  // a def in scope (the factory, host helpers): not a va
 
 // TileLang's dtype names (T.float32, T.bfloat16, ...), emulated or not.
 bool IsDTypeName(std::string_view name);
+// "64x32".
+std::string ShapeText(const std::vector<int64_t>& extents);
 
 using NameEntry = std::variant<LazyConst, ModuleAlias, BufferName, IndexVarName, IndexAlias, ValueAlias, FunctionName>;
 

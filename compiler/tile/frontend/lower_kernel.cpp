@@ -5,8 +5,6 @@
 
 namespace tilesim::tile::frontend {
 
-namespace {
-
 std::string ShapeText(const std::vector<int64_t>& extents) {
   std::string text;
   for (size_t i = 0; i < extents.size(); ++i) {
@@ -15,6 +13,8 @@ std::string ShapeText(const std::vector<int64_t>& extents) {
   }
   return text;
 }
+
+namespace {
 
 // Matches a call's positional and keyword arguments to parameter names. Keywords in `ignored` (GPU hints
 // such as policy=, coalesced_width=) are accepted and dropped.

@@ -262,6 +262,13 @@ tir::BufferId Binder::StagingTile(tir::BufferId tensor, std::vector<tir::Index> 
   for (const StagedStore& staged : staged_stores_) {
     if (staged.tensor == tensor) return staged.tile;  // a second store into it: the tile engine reports that
   }
+  for (int64_t extent : parallel_->extents) {
+    if (extent % 32 != 0) {
+      Fail(at, "T.Parallel over " + ShapeText(parallel_->extents) + " stores into tensor " + buffer(tensor).name +
+                   ": such a store goes through an on-chip tile of the loop's shape, whose dimensions must be "
+                   "multiples of 32 (whole tiles)");
+    }
+  }
   tir::Buffer tile;
   tile.name = buffer(tensor).name + "_tile";
   for (int suffix = 2; std::any_of(func_.buffers.begin(), func_.buffers.end(), [&](const tir::Buffer& b) { return b.name == tile.name; });
