@@ -1,11 +1,8 @@
 // `tilesim compile-kernel`, run as a separate process: it compiles a Metalium kernel to a .tsb that
 // `tilesim disasm` shows with its source lines, refuses to overwrite without --force, and reports compile
 // errors with their location and exit code 2.
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -13,34 +10,9 @@
 #include <gtest/gtest.h>
 
 #include "tilesim/bytecode/kernel_binary.h"
+#include "tests/tools/cli_test_util.h"
 
 namespace {
-
-struct Result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-// Runs the CLI with `args` from directory `cwd`, capturing stdout and stderr.
-Result RunCli(const std::string& args, const std::filesystem::path& cwd = std::filesystem::current_path()) {
-  const std::filesystem::path err_file =
-      std::filesystem::temp_directory_path() / ("tilesim_metalium_cli_" + std::to_string(::getpid()) + ".err");
-  const std::string command = "cd '" + cwd.string() + "' && " + std::string(TILESIM_CLI) + " " + args + " 2>'" +
-                              err_file.string() + "'";
-  Result result;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.out.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream err(err_file);
-  result.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
-  std::filesystem::remove(err_file);
-  return result;
-}
 
 class CompileKernelCli : public ::testing::Test {
  protected:
@@ -69,7 +41,7 @@ class CompileKernelCli : public ::testing::Test {
 };
 
 TEST_F(CompileKernelCli, WritesBytecodeThatDisasmShowsWithSourceLines) {
-  const Result compiled = RunCli(Compile());
+  const Output compiled = RunCli(Compile());
   ASSERT_EQ(compiled.exit_code, 0) << compiled.err;
   const tilesim::bc::KernelBinary binary = tilesim::bc::LoadFromFile(output_.string());
   EXPECT_EQ(binary.name, "writer_block");
@@ -77,7 +49,7 @@ TEST_F(CompileKernelCli, WritesBytecodeThatDisasmShowsWithSourceLines) {
   ASSERT_EQ(binary.files.size(), 1u);
   EXPECT_TRUE(std::filesystem::path(binary.files[0]).is_absolute());
   // From another directory the source is still found: the .tsb keeps its absolute path.
-  const Result disasm = RunCli("disasm '" + output_.string() + "'", "/");
+  const Output disasm = RunCli("disasm '" + output_.string() + "'", "/");
   ASSERT_EQ(disasm.exit_code, 0) << disasm.err;
   EXPECT_NE(disasm.out.find("writer_block.cpp:5:9  cb_wait_front(cb, 1);"), std::string::npos) << disasm.out;
   EXPECT_NE(disasm.out.find("cb_pop_front"), std::string::npos);
@@ -86,7 +58,7 @@ TEST_F(CompileKernelCli, WritesBytecodeThatDisasmShowsWithSourceLines) {
 TEST_F(CompileKernelCli, RefusesToOverwriteWithoutForce) {
   ASSERT_EQ(RunCli(Compile()).exit_code, 0);
   std::ofstream(output_) << "keep me";
-  const Result again = RunCli(Compile());
+  const Output again = RunCli(Compile());
   EXPECT_EQ(again.exit_code, 2);
   EXPECT_NE(again.err.find("--force"), std::string::npos) << again.err;
   std::ifstream in(output_);
@@ -98,23 +70,23 @@ TEST_F(CompileKernelCli, RefusesToOverwriteWithoutForce) {
 
 TEST_F(CompileKernelCli, CompileErrorsNameTheirLocationAndExitWithTwo) {
   std::ofstream(kernel_) << "void kernel_main() {\n    cb_push_back(0);\n}\n";
-  const Result r = RunCli(Compile());
+  const Output r = RunCli(Compile());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find(kernel_.string() + ":2:5: 'cb_push_back' takes 2 arguments, 1 given"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(output_));
 }
 
 TEST_F(CompileKernelCli, MissingDefinesAndCompileArgsAreReported) {
-  const Result no_define = RunCli("compile-kernel '" + kernel_.string() + "' --role writer --compile-args 16 -o '" + output_.string() + "'");
+  const Output no_define = RunCli("compile-kernel '" + kernel_.string() + "' --role writer --compile-args 16 -o '" + output_.string() + "'");
   EXPECT_EQ(no_define.exit_code, 2);
   EXPECT_NE(no_define.err.find("unknown name 'BLOCK'"), std::string::npos) << no_define.err;
-  const Result no_args = RunCli("compile-kernel '" + kernel_.string() + "' --role writer -D BLOCK=1 -o '" + output_.string() + "'");
+  const Output no_args = RunCli("compile-kernel '" + kernel_.string() + "' --role writer -D BLOCK=1 -o '" + output_.string() + "'");
   EXPECT_EQ(no_args.exit_code, 2);
   EXPECT_NE(no_args.err.find("compile-time arg 0 requested, 0 given"), std::string::npos) << no_args.err;
-  const Result bad_args = RunCli(Compile().replace(Compile().find("16"), 2, "16,x"));
+  const Output bad_args = RunCli(Compile().replace(Compile().find("16"), 2, "16,x"));
   EXPECT_EQ(bad_args.exit_code, 2);
   EXPECT_NE(bad_args.err.find("'x' in --compile-args"), std::string::npos) << bad_args.err;
-  const Result bad_role = RunCli("compile-kernel '" + kernel_.string() + "' --role gpu -o '" + output_.string() + "'");
+  const Output bad_role = RunCli("compile-kernel '" + kernel_.string() + "' --role gpu -o '" + output_.string() + "'");
   EXPECT_EQ(bad_role.exit_code, 2);
   EXPECT_NE(bad_role.err.find("unknown role 'gpu'"), std::string::npos) << bad_role.err;
 }

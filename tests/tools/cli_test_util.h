@@ -18,11 +18,12 @@ struct Output {
   std::string err;
 };
 
-// Runs the built CLI with `args` (shell words), capturing stdout and stderr separately.
-Output RunCli(const std::string& args) {
+// Runs the built CLI with `args` (shell words) from directory `cwd`, capturing stdout and stderr separately.
+Output RunCli(const std::string& args, const std::filesystem::path& cwd = std::filesystem::current_path()) {
   const std::filesystem::path err_file =
       std::filesystem::temp_directory_path() / ("tilesim_cli_test_" + std::to_string(::getpid()) + ".err");
-  const std::string command = std::string(TILESIM_CLI) + " " + args + " 2>" + err_file.string();
+  const std::string command =
+      "cd '" + cwd.string() + "' && " + std::string(TILESIM_CLI) + " " + args + " 2>'" + err_file.string() + "'";
   Output result;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return result;
