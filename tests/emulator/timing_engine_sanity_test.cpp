@@ -183,58 +183,7 @@ TEST(TimingSanity, ASlowReaderShowsUpAsComputeWaitingOnItsCbFront) {
 constexpr uint32_t kMt = 2, kNt = 2, kKt = 4;
 constexpr uint32_t kA = 0x0, kB = 0x400000, kC = 0x800000;
 
-ProgramSpec DramGemm() {
-  KernelBuilder reader("gemm_reader", KernelRole::DataMovement0);
-  Expr mt = reader.let("mt", reader.get_arg_val(0u));
-  Expr nt = reader.let("nt", reader.get_arg_val(1u));
-  reader.for_("kt", 0u, kKt, [&](Expr kt) {
-    reader.cb_reserve_back(0u, 1u);
-    reader.noc_async_read(reader.get_noc_addr_interleaved(mt * kKt + kt, kA, kTile, 1u, 0u), reader.get_write_ptr(0u), kTile);
-    reader.cb_reserve_back(1u, 1u);
-    reader.noc_async_read(reader.get_noc_addr_interleaved(kt * kNt + nt, kB, kTile, 1u, 0u), reader.get_write_ptr(1u), kTile);
-    reader.noc_async_read_barrier();
-    reader.cb_push_back(0u, 1u);
-    reader.cb_push_back(1u, 1u);
-  });
-  KernelBuilder compute("gemm_compute", KernelRole::Compute);
-  compute.mm_init(0u, 1u, 16u, 0u);
-  compute.tile_regs_acquire();
-  compute.for_("kt", 0u, kKt, [&](Expr) {
-    compute.cb_wait_front(0u, 1u);
-    compute.cb_wait_front(1u, 1u);
-    compute.matmul_tiles(0u, 1u, 0u, 0u, 0u, 0u);
-    compute.cb_pop_front(0u, 1u);
-    compute.cb_pop_front(1u, 1u);
-  });
-  compute.tile_regs_commit();
-  compute.tile_regs_wait();
-  compute.cb_reserve_back(16u, 1u);
-  compute.pack_tile(0u, 16u);
-  compute.cb_push_back(16u, 1u);
-  compute.tile_regs_release();
-  KernelBuilder writer("gemm_writer", KernelRole::DataMovement1);
-  Expr id = writer.let("id", writer.get_arg_val(0u));
-  writer.cb_wait_front(16u, 1u);
-  writer.noc_async_write(writer.get_read_ptr(16u), writer.get_noc_addr_interleaved(id, kC, kTile, 1u, 0u), kTile);
-  writer.noc_async_write_barrier();
-  writer.cb_pop_front(16u, 1u);
-
-  KernelSpec r = Place(Compile(reader), {}), c = Place(Compile(compute), {}), w = Place(Compile(writer), {});
-  ProgramSpec p;
-  for (uint32_t m = 0; m < kMt; ++m) {
-    for (uint32_t n = 0; n < kNt; ++n) {
-      const CoreCoord core{n, m};
-      r.cores.push_back(core);
-      r.runtime_args.push_back({m, n});
-      c.cores.push_back(core);
-      w.cores.push_back(core);
-      w.runtime_args.push_back({m * kNt + n});
-      p.cores.push_back(CoreResources{core, {Cb(0, 0x10000, kTile, 2), Cb(1, 0x20000, kTile, 2), Cb(16, 0x30000, kTile, 1)}, {}});
-    }
-  }
-  p.kernels = {r, c, w};
-  return p;
-}
+ProgramSpec DramGemm() { return MakeGemm({kMt, kNt, kKt, kA, kB, kC}); }
 
 void LoadOperands(Device& device) {
   WriteInterleaved(device, kA, kTile, Pattern(size_t{kMt} * kKt * kTile, 1));
