@@ -316,6 +316,24 @@ TEST(TileFrontend, ParallelStoreIntoATensorAtAnotherShapeStaysAsWritten) {
   EXPECT_EQ(Find<tir::CopyStmt>(func.body), nullptr);
 }
 
+TEST(TileFrontend, GemmOperandInAFragmentBecomesASharedBufferButTheAccumulatorStaysAFragment) {
+  const tir::PrimFunc func = ParseText(Wrap(
+      "A_local = T.alloc_fragment((32, 64), \"float32\")\n"
+      "B_s = T.alloc_shared((64, 64), \"float32\")\n"
+      "T.copy(A[by * 32, 0], A_local)\n"
+      "T.copy(B[0, bx * 64], B_s)\n"
+      "T.clear(F)\n"
+      "T.gemm(A_local, B_s, F)\n"));
+  EXPECT_EQ(BufferNamed(func, "A_local").scope, tir::Scope::Shared);
+  EXPECT_EQ(BufferNamed(func, "F").scope, tir::Scope::Fragment);
+  const compiler::CompileError error = ErrorOf(Wrap(
+      "G = T.alloc_shared((64, 64), \"float32\")\n"
+      "T.clear(F)\n"
+      "T.gemm(S, G, F)\n"
+      "T.gemm(F, G, S)\n"));
+  EXPECT_NE(error.message().find("T.gemm accumulates into S, a shared buffer"), std::string::npos) << error.message();
+}
+
 TEST(TileFrontend, ExpEpilogueWithFloatConstantAndClearAccum) {
   const tir::PrimFunc func = ParseGood("gemm_exp.py");
   const auto* gemm = Find<tir::GemmStmt>(func.body);

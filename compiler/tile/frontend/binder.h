@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -147,6 +148,7 @@ class Binder {
     SourceLocation location;
   };
   std::vector<StagedStore> staged_stores_;
+  std::set<uint32_t> accumulators_;  // buffers a T.gemm accumulates into
   bool seen_kernel_ = false;
 };
 

@@ -364,6 +364,18 @@ tir::Stmt Binder::LowerGemm(const Expr& call) {
     if (operand.scope == tir::Scope::Global) Fail(at, "T.gemm needs on-chip buffers, but " + operand.name + " is a global tensor");
     if (operand.shape.size() != 2) Fail(at, "T.gemm needs rank-2 buffers, but " + operand.name + " has rank " + std::to_string(operand.shape.size()));
   }
+  // TileLang also lets T.gemm read an operand from a fragment (T.copy(A[...], A_local)); on a Tensix core
+  // an operand is an L1 buffer either way, so such a fragment is a shared buffer. An accumulator stays one.
+  for (const tir::BufferId operand : {gemm.a, gemm.b}) {
+    tir::Buffer& staged = func_.buffers[operand.index];
+    if (staged.scope == tir::Scope::Fragment && !accumulators_.count(operand.index)) staged.scope = tir::Scope::Shared;
+  }
+  if (buffer(gemm.c).scope == tir::Scope::Shared) {
+    Fail(args.Required(*this, 2).location, "T.gemm accumulates into " + buffer(gemm.c).name +
+                                               ", a shared buffer (or a fragment an earlier T.gemm reads): use a "
+                                               "T.alloc_fragment of its own");
+  }
+  accumulators_.insert(gemm.c.index);
   const tir::Buffer& a = buffer(gemm.a);
   const tir::Buffer& b = buffer(gemm.b);
   const tir::Buffer& c = buffer(gemm.c);
