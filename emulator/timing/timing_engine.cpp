@@ -417,7 +417,7 @@ bool Engine::Step(Context& c) {
       break;
     case Intrinsic::pack_tile:
     case Intrinsic::pack_tile_out_of_order: {
-      const uint64_t cb = op == Intrinsic::pack_tile ? e.args[1] : e.args[1];
+      const uint64_t cb = e.args[1];  // pack_tile(idst, cb) and pack_tile_out_of_order(idst, cb, ...)
       const double start = std::max(c.fpu_free, c.pack_free);
       c.pack_free = start + costs_.PackTileCycles(Cb(c, cb).spec->format);
       break;
