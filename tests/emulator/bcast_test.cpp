@@ -25,28 +25,11 @@ namespace {
 constexpr uint32_t kA = 0x0, kB = 0x100000, kOut = 0x200000;  // DRAM buffer bases
 const CoreCoord kCore{3, 2};
 
-// Reader: args (n, page): page i of A -> CB 0 and page i of B -> CB 1, for i < n.
-std::shared_ptr<const bc::KernelBinary> PairReader() {
-  KernelBuilder k("reader_pairs", KernelRole::DataMovement0, "reader_pairs.cpp");
-  Expr n = k.let("n", k.get_arg_val(0u));
-  Expr page = k.let("page", k.get_arg_val(1u));
-  k.for_("i", 0u, n, [&](Expr i) {
-    k.cb_reserve_back(0u, 1u);
-    k.cb_reserve_back(1u, 1u);
-    k.noc_async_read(k.get_noc_addr_interleaved(i, kA, page, 1u, 0u), k.get_write_ptr(0u), page);
-    k.noc_async_read(k.get_noc_addr_interleaved(i, kB, page, 1u, 0u), k.get_write_ptr(1u), page);
-    k.noc_async_read_barrier();
-    k.cb_push_back(0u, 1u);
-    k.cb_push_back(1u, 1u);
-  });
-  return Compile(k);
-}
-
 ProgramSpec Pipeline(KernelBuilder& compute, uint32_t tiles, DataFormat format, const ComputeSpec& spec,
                      std::vector<uint32_t> compute_args) {
   const uint32_t page = TileSizeBytes(format);
   ProgramSpec p;
-  p.kernels = {Place(PairReader(), {kCore}, {{tiles, page}}), Place(Compile(compute), {kCore}, {std::move(compute_args)}),
+  p.kernels = {Place(PairReader(kA, kB), {kCore}, {{tiles, page}}), Place(Compile(compute), {kCore}, {std::move(compute_args)}),
                Place(DramWriter(16), {kCore}, {{kOut, tiles, page}})};
   p.kernels[1].compute = spec;
   p.cores.push_back(CoreResources{

@@ -61,22 +61,6 @@ void ExpectSameBits(const Matrix& got, const Matrix& expected, const std::string
 
 Matrix Zero() { return Matrix(1024, 0.0f); }
 
-// Reader: args (n): page i of A -> CB 0 and page i of B -> CB 1, one page at a time.
-std::shared_ptr<const bc::KernelBinary> PairReader() {
-  KernelBuilder k("pair_reader", KernelRole::DataMovement0);
-  Expr n = k.let("n", k.get_arg_val(0u));
-  k.for_("i", 0u, n, [&](Expr i) {
-    k.cb_reserve_back(0u, 1u);
-    k.cb_reserve_back(1u, 1u);
-    k.noc_async_read(k.get_noc_addr_interleaved(i, kA, kBf16Tile, 1u, 0u), k.get_write_ptr(0u), kBf16Tile);
-    k.noc_async_read(k.get_noc_addr_interleaved(i, kB, kBf16Tile, 1u, 0u), k.get_write_ptr(1u), kBf16Tile);
-    k.noc_async_read_barrier();
-    k.cb_push_back(0u, 1u);
-    k.cb_push_back(1u, 1u);
-  });
-  return Compile(k);
-}
-
 // Packs DST tiles 0..count-1 into CB 16 (fp32) and hands the section back.
 void PackAll(KernelBuilder& k, uint32_t count) {
   k.tile_regs_commit();
@@ -91,7 +75,7 @@ void PackAll(KernelBuilder& k, uint32_t count) {
 ProgramSpec OnePagePipeline(std::shared_ptr<const bc::KernelBinary> compute, ComputeSpec spec, uint32_t pairs,
                             uint32_t out_tiles) {
   ProgramSpec p;
-  p.kernels = {Place(PairReader(), {kCore}, {{pairs}}), Place(std::move(compute), {kCore}),
+  p.kernels = {Place(PairReader(kA, kB), {kCore}, {{pairs, kBf16Tile}}), Place(std::move(compute), {kCore}),
                Place(DramWriter(16), {kCore}, {{kC, out_tiles, kFp32Tile}})};
   p.kernels[1].compute = spec;
   p.cores.push_back(CoreResources{kCore,
@@ -176,7 +160,7 @@ TEST(ComputeOperandCache, PagesPoppedByAnotherKernelAreNotReusedStale) {
     writer.cb_push_back(3u, 1u);
   });
   ProgramSpec p;
-  p.kernels = {Place(PairReader(), {kCore}, {{kPairs}}), Place(Compile(compute), {kCore}),
+  p.kernels = {Place(PairReader(kA, kB), {kCore}, {{kPairs, kBf16Tile}}), Place(Compile(compute), {kCore}),
                Place(Compile(writer), {kCore})};
   p.kernels[1].compute = ComputeSpec{MathFidelity::HiFi4, true, false};
   p.cores.push_back(CoreResources{kCore,

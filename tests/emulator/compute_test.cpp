@@ -36,27 +36,11 @@ std::vector<float> FromFp32Bytes(const std::vector<uint8_t>& bytes) {
   return v;
 }
 
-// Reader: args (n): page i of A -> CB 0 and page i of B -> CB 1, for i < n.
-std::shared_ptr<const bc::KernelBinary> PairReader() {
-  KernelBuilder k("reader_pairs", KernelRole::DataMovement0);
-  Expr n = k.let("n", k.get_arg_val(0u));
-  k.for_("i", 0u, n, [&](Expr i) {
-    k.cb_reserve_back(0u, 1u);
-    k.cb_reserve_back(1u, 1u);
-    k.noc_async_read(k.get_noc_addr_interleaved(i, kA, kBf16Tile, 1u, 0u), k.get_write_ptr(0u), kBf16Tile);
-    k.noc_async_read(k.get_noc_addr_interleaved(i, kB, kBf16Tile, 1u, 0u), k.get_write_ptr(1u), kBf16Tile);
-    k.noc_async_read_barrier();
-    k.cb_push_back(0u, 1u);
-    k.cb_push_back(1u, 1u);
-  });
-  return Compile(k);
-}
-
 ProgramSpec Pipeline(std::shared_ptr<const bc::KernelBinary> compute, uint32_t pairs, uint32_t out_tiles,
                      DataFormat out_format, ComputeSpec spec = {}) {
   const uint32_t out_page = TileSizeBytes(out_format);
   ProgramSpec p;
-  p.kernels = {Place(PairReader(), {kCore}, {{pairs}}), Place(std::move(compute), {kCore}),
+  p.kernels = {Place(PairReader(kA, kB), {kCore}, {{pairs, kBf16Tile}}), Place(std::move(compute), {kCore}),
                Place(DramWriter(16), {kCore}, {{kC, out_tiles, out_page}})};
   p.kernels[1].compute = spec;
   p.cores.push_back(CoreResources{kCore,

@@ -240,4 +240,21 @@ inline ProgramSpec MakeGemm(const OneTilePerCoreGemm& g) {
   return p;
 }
 
+// Reader: args (n, page): page i of the interleaved DRAM buffers at `a` and `b` into CB 0 and CB 1, i < n.
+inline std::shared_ptr<const bc::KernelBinary> PairReader(uint32_t a, uint32_t b) {
+  KernelBuilder k("reader_pairs", KernelRole::DataMovement0, "reader_pairs.cpp");
+  Expr n = k.let("n", k.get_arg_val(0u));
+  Expr page = k.let("page", k.get_arg_val(1u));
+  k.for_("i", 0u, n, [&](Expr i) {
+    k.cb_reserve_back(0u, 1u);
+    k.cb_reserve_back(1u, 1u);
+    k.noc_async_read(k.get_noc_addr_interleaved(i, a, page, 1u, 0u), k.get_write_ptr(0u), page);
+    k.noc_async_read(k.get_noc_addr_interleaved(i, b, page, 1u, 0u), k.get_write_ptr(1u), page);
+    k.noc_async_read_barrier();
+    k.cb_push_back(0u, 1u);
+    k.cb_push_back(1u, 1u);
+  });
+  return Compile(k);
+}
+
 }  // namespace tilesim::emu::testing
