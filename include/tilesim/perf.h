@@ -98,6 +98,7 @@ struct PerfResult {
   std::vector<LinkLoad> links;    // most loaded first
   std::vector<CbSample> cb_samples;
   std::vector<NocTransferRecord> transfers;
+  double replay_ms = 0;           // host time the timing model took to replay the run (not emulated time)
 
   // cycles, microseconds, fpu_util, dram_gbps, noc_gbps, per-kernel stalls, top links.
   nlohmann::json ToJson() const;

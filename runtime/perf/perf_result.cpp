@@ -28,6 +28,7 @@ nlohmann::json PerfResult::ToJson() const {
   j["dram_gbps"] = dram_gbps;
   j["noc_bytes"] = noc_bytes;
   j["noc_gbps"] = noc_gbps;
+  j["replay_ms"] = replay_ms;
   nlohmann::json kernels = nlohmann::json::array();
   for (const KernelTiming& k : this->kernels) {
     nlohmann::json o = {{"core", {k.core_x, k.core_y}}, {"risc", RoleName(k.role)}, {"kernel", k.kernel}, {"end_cycle", k.end_cycle}};
@@ -46,7 +47,8 @@ nlohmann::json PerfResult::ToJson() const {
 }
 
 std::string PerfResult::Summary() const {
-  std::string s = fmt::format("timing on {}: {} cycles = {:.2f} us at {:.2f} GHz\n", device, cycles, microseconds, clock_ghz);
+  std::string s = fmt::format("timing on {}: {} cycles = {:.2f} us at {:.2f} GHz (model replay {:.1f} ms)\n", device, cycles,
+                              microseconds, clock_ghz, replay_ms);
   s += fmt::format("FPU utilisation {:.1f}% of ideal ({:.0f} ideal FPU cycles over {} compute cores)\n", fpu_util * 100,
                    fpu_ideal_cycles, compute_cores);
   s += fmt::format("DRAM {:.1f} GB/s ({} bytes), NoC {:.1f} GB/s ({} bytes delivered)\n", dram_gbps, dram_bytes, noc_gbps,

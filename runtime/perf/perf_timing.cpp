@@ -1,5 +1,7 @@
 // TimeEventLog and ReplayNocTraces: the runtime's wrappers over the emulator's timing model, so that tools
 // see only tilesim/perf.h.
+#include <chrono>
+
 #include <fmt/format.h>
 
 #include "emulator/timing/device_profile.h"
@@ -14,7 +16,10 @@ PerfResult TimeEventLog(const emu::ProgramEventLog& log, const PerfOptions& opti
   const emu::timing::DeviceProfile profile = emu::timing::LoadDeviceProfileByName(options.device);
   emu::timing::TimingOptions timing;
   timing.record_intervals = options.record_intervals;
-  return emu::timing::ReplayEventLog(log, profile, timing);
+  const auto start = std::chrono::steady_clock::now();
+  PerfResult result = emu::timing::ReplayEventLog(log, profile, timing);
+  result.replay_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return result;
 }
 
 NocReplayReport ReplayNocTraces(const std::filesystem::path& path, const std::string& device) {

@@ -53,6 +53,22 @@ TEST(CliTest, GemmJsonIsOneObjectWithTheFields) {
   EXPECT_GE(j["pcc"].get<double>(), 0.999);
 }
 
+
+TEST(CliTest, GemmPerfJsonAddsTheTimingFields) {
+  const Output o = RunCli("run gemm --M 64 --N 96 --K 64 --grid 2x2 --perf --json");
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  const nlohmann::json j = nlohmann::json::parse(o.out);
+  ASSERT_TRUE(j.is_object());
+  EXPECT_EQ(j["ok"], true);
+  // 2 x 3 output tiles, 2 K tiles: 12 tile matmuls at HiFi4's 64 cycles each (profiles/wormhole_b0.json).
+  EXPECT_EQ(j["fpu_ideal_cycles"].get<double>(), 12 * 64);
+  EXPECT_EQ(j["compute_cores"], 4);
+  const double cycles = j["cycles"].get<double>();
+  EXPECT_GT(cycles, 12 * 64 / 4);  // no faster than the FPU alone
+  EXPECT_NEAR(j["fpu_util"].get<double>(), 12 * 64 / (4 * cycles), 1e-12);
+  EXPECT_EQ(j["kernels"].size(), 3u * 4u);  // reader, compute and writer on every core
+  EXPECT_GT(j["replay_ms"].get<double>(), 0.0);
+}
 TEST(CliTest, HumanSummaryNamesShapeAndVerdict) {
   const Output o = RunCli("run eltwise_add --rows 64 --cols 64 --grid 2x1 --threads 1");
   EXPECT_EQ(o.exit_code, 0) << o.err;
