@@ -228,12 +228,18 @@ void NocModel::StartWaiting(uint32_t g) {
     Flow& flow = flows_[f];
     flow.cap_stale = true;
     stale_caps_.push_back(f);
+    if (free_slots_.empty()) {
+      flow.slot = slot_count_++;
+    } else {
+      flow.slot = free_slots_.back();
+      free_slots_.pop_back();
+    }
     for (uint32_t k = 0; k < flow.path_size; ++k) {
       const uint32_t r = path_resources_[flow.path_begin + k];
       const double weight = flow.Weight(k);
       std::vector<Use>& users = users_[r];
       if (users.empty()) busy_since_[r] = now_;
-      users.push_back({f, weight});
+      users.push_back({f, flow.slot, weight});
       demand_[r] += weight * flow.peak;
       if (users.size() == 2) MarkCapsStale(r);
       shared_[r] = Shared(r);
@@ -245,6 +251,7 @@ void NocModel::StartWaiting(uint32_t g) {
 void NocModel::Retire(uint32_t f) {
   const Flow& flow = flows_[f];
   rates_stale_ = true;
+  free_slots_.push_back(flow.slot);
   for (uint32_t k = 0; k < flow.path_size; ++k) {
     const uint32_t r = path_resources_[flow.path_begin + k];
     const double weight = flow.Weight(k);

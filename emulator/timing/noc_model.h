@@ -106,6 +106,7 @@ class NocModel {
     double rate = 0;
     double cap = 0;        // while active: its peak and the limits of resources it has to itself
     bool cap_stale = true;
+    uint32_t slot = 0;     // while active: its place in the rate solve's per-flow arrays
     uint32_t group = 0;
     double issue_weight = 0;  // 1 / peak: see Submit
     uint32_t path_begin = 0;  // its resources: path_resources_[begin, begin + size), its route's
@@ -132,6 +133,7 @@ class NocModel {
   };
   struct Use {  // an active flow on a resource, and the capacity it takes per byte moved
     uint32_t flow;
+    uint32_t slot;  // the flow's Flow::slot
     double weight;
   };
   using GroupKey = std::tuple<uint32_t, uint32_t, uint32_t, int, VcClass>;  // noc, x, y, port, class
@@ -195,31 +197,28 @@ class NocModel {
   std::vector<char> hot_;
   std::vector<uint32_t> hot_list_;
   bool check_full_solve_ = false;
-  // ComputeRates' scratch, kept between calls so that the hot loop does not allocate. Active flows and
-  // constraints get local indices.
-  std::vector<uint32_t> flow_local_;    // per flow: its place in active_
-  std::vector<double> prev_rate_;       // per active flow: its rate before this solve
+  // Active flows hold a slot each (Flow::slot), reused once they finish, so that the solve's per-flow
+  // arrays stay as small as the number of flows in flight.
+  uint32_t slot_count_ = 0;
+  std::vector<uint32_t> free_slots_;
+  // ComputeRates' scratch, kept between calls so that the hot loop does not allocate.
+  std::vector<double> prev_rate_;       // per active flow (place in active_): its rate before this solve
   uint32_t check_epoch_ = 0;
   std::vector<uint32_t> check_mark_;    // per resource: == check_epoch_ once checked for overload
   std::vector<uint32_t> solve_resources_;  // the constraints, in hot_list_ order
   std::vector<double> capacity_left_;      // per constraint
   std::vector<double> open_weight_;        // per constraint: summed weights of its unfrozen flows
   std::vector<double> share_;              // per constraint: the rate level at which it runs out
-  std::vector<uint32_t> user_begin_;       // per constraint: its flows, user_list_[begin, next begin)
-  std::vector<uint32_t> user_list_;        // local flow indices, in the order they started
-  std::vector<double> user_weight_;        // and their weights
-  std::vector<uint32_t> fill_cursor_;
-  std::vector<uint32_t> edge_begin_;       // per flow: its constraint uses, edges_[begin, next begin)
+  std::vector<double> slot_rate_;          // per slot: the flow's rate once frozen, negative before
+  // Per slot: the constraints its flow crosses, as a list through edges_ (its first edge, or kNoEdge).
+  static constexpr uint32_t kNoEdge = 0xFFFFFFFFu;
   struct Edge {
     uint32_t constraint;
+    uint32_t next;
     double weight;
   };
+  std::vector<uint32_t> slot_edges_;
   std::vector<Edge> edges_;
-  std::vector<double> flow_cap_;      // per flow
-  std::vector<double> flow_rate_;     // per flow: its rate once frozen, negative before
-  std::vector<double> open_cap_;      // per flow: its cap until frozen, then infinity
-  std::vector<uint32_t> open_constraints_;
-  std::vector<uint32_t> just_frozen_;
   std::vector<uint32_t> bottlenecks_;  // resources that froze flows in the last round
   // ProcessNextEvent / AdmitReady scratch.
   std::vector<uint32_t> still_active_;

@@ -34,12 +34,10 @@ void NocModel::ComputeRates() {
     flow.cap_stale = false;
   }
   stale_caps_.clear();
-  flow_local_.resize(flows_.size());
   prev_rate_.resize(active_.size());
-  for (uint32_t i = 0; i < active_.size(); ++i) {
-    flow_local_[active_[i]] = i;
-    prev_rate_[i] = flows_[active_[i]].rate;
-  }
+  for (uint32_t i = 0; i < active_.size(); ++i) prev_rate_[i] = flows_[active_[i]].rate;
+  slot_rate_.resize(slot_count_);
+  slot_edges_.resize(slot_count_);
   // Of the ~100 resources coupling the ~20 flows in flight of a GEMM, fewer than ten freeze flows in a
   // solve; the rest never bind. So the solve runs over a working set (hot_): the constraints that were
   // bottlenecks last time and the resources of flows started since. The max-min fair rates of that
@@ -81,98 +79,94 @@ void NocModel::SolveWorkingSet() {
   // Flows are coupled only through resources that several of them use and that can run out of capacity
   // (Shared); those in the working set are the constraints. A resource with a single user is just a cap
   // on that user's rate (Flow::cap).
-  const size_t flow_count = active_.size();
   solve_resources_.clear();
   capacity_left_.clear();
   open_weight_.clear();
+  share_.clear();
+  edges_.clear();
   bottlenecks_.clear();
-  user_begin_.clear();
-  user_list_.clear();
-  user_weight_.clear();
-  edge_begin_.assign(flow_count + 1, 0);
+  // The lowest cap among unfrozen flows, and how many unfrozen flows have it: recounted only when the
+  // last of them freezes (caps are mostly the packet's peak, shared by every flow of its size).
+  double min_cap = kInfinity;
+  uint32_t at_min_cap = 0;
+  const auto count_cap = [&](const Flow& flow) {
+    if (flow.cap < min_cap) {
+      min_cap = flow.cap;
+      at_min_cap = 0;
+    }
+    at_min_cap += flow.cap == min_cap;
+  };
+  for (uint32_t f : active_) {
+    const Flow& flow = flows_[f];
+    slot_rate_[flow.slot] = -1.0;  // negative: not frozen yet
+    slot_edges_[flow.slot] = kNoEdge;
+    count_cap(flow);
+  }
+  // A constraint's share is the level at which it would run out if every unfrozen user kept rising.
+  const auto share_of = [](double capacity_left, double open_weight) {
+    return open_weight <= kMinRate ? kInfinity  // no unfrozen user left (up to rounding)
+                                   : std::max(capacity_left, 0.0) / open_weight;
+  };
   for (uint32_t r : hot_list_) {
     if (!shared_[r]) continue;
-    solve_resources_.push_back(r);
-    user_begin_.push_back(static_cast<uint32_t>(user_list_.size()));
+    const auto c = static_cast<uint32_t>(solve_resources_.size());
     double weights = 0;
     for (const Use& u : users_[r]) {
-      const uint32_t i = flow_local_[u.flow];
-      user_list_.push_back(i);
-      user_weight_.push_back(u.weight);
       weights += u.weight;
-      ++edge_begin_[i + 1];
+      edges_.push_back({c, slot_edges_[u.slot], u.weight});
+      slot_edges_[u.slot] = static_cast<uint32_t>(edges_.size() - 1);
     }
+    solve_resources_.push_back(r);
     capacity_left_.push_back(capacity_[r]);
     open_weight_.push_back(weights);
+    share_.push_back(share_of(capacity_[r], weights));
   }
-  user_begin_.push_back(static_cast<uint32_t>(user_list_.size()));
   const size_t constraint_count = solve_resources_.size();
-  // Each flow's constraint uses, for freezing it.
-  for (size_t i = 0; i < flow_count; ++i) edge_begin_[i + 1] += edge_begin_[i];
-  edges_.resize(user_list_.size());
-  fill_cursor_.assign(edge_begin_.begin(), edge_begin_.end() - 1);
-  for (uint32_t c = 0; c < constraint_count; ++c) {
-    for (uint32_t u = user_begin_[c]; u < user_begin_[c + 1]; ++u) edges_[fill_cursor_[user_list_[u]]++] = {c, user_weight_[u]};
-  }
-  share_.resize(constraint_count);
-  flow_cap_.resize(flow_count);
-  flow_rate_.assign(flow_count, -1.0);  // negative: not frozen yet
-  for (uint32_t i = 0; i < flow_count; ++i) flow_cap_[i] = flows_[active_[i]].cap;
-  open_cap_ = flow_cap_;  // per flow: its cap while unfrozen, infinity after
 
   // Progressive filling: raise every unfrozen flow's rate together; when a constraint runs out of
   // capacity (or a flow reaches its cap), freeze the flows it limits at the current level. A flow uses
-  // weight x rate of each constraint's capacity. A constraint's share (the level at which it would run
-  // out) is kept up to date as flows freeze, so finding the next bottleneck is a plain minimum.
-  const auto update_share = [&](uint32_t c) {
-    share_[c] = open_weight_[c] <= kMinRate ? kInfinity  // no unfrozen user left (up to rounding)
-                                            : std::max(capacity_left_[c], 0.0) / open_weight_[c];
-  };
-  for (uint32_t c = 0; c < constraint_count; ++c) update_share(c);
-  // The constraints that still have unfrozen users, in working-set order (which decides ties), shrunk
-  // as the filling goes.
-  open_constraints_.resize(constraint_count);
-  for (uint32_t c = 0; c < constraint_count; ++c) open_constraints_[c] = c;
-  size_t unfrozen = flow_count;
-  const auto freeze = [&](uint32_t i, double rate) {
-    flow_rate_[i] = std::max(rate, kMinRate);
-    open_cap_[i] = kInfinity;
+  // weight x rate of each constraint's capacity; freezing it takes that much from each constraint it
+  // crosses and its weight out of their share, so finding the next bottleneck is a plain minimum.
+  size_t unfrozen = active_.size();
+  const auto freeze = [&](const Flow& flow, double rate) {
+    rate = std::max(rate, kMinRate);
+    slot_rate_[flow.slot] = rate;
     --unfrozen;
-    for (uint32_t e = edge_begin_[i]; e < edge_begin_[i + 1]; ++e) {
-      capacity_left_[edges_[e].constraint] -= flow_rate_[i] * edges_[e].weight;
-      open_weight_[edges_[e].constraint] -= edges_[e].weight;
+    if (flow.cap == min_cap && --at_min_cap == 0) {
+      min_cap = kInfinity;
+      for (uint32_t f : active_) {
+        if (slot_rate_[flows_[f].slot] < 0) count_cap(flows_[f]);
+      }
     }
-    just_frozen_.push_back(i);
+    for (uint32_t e = slot_edges_[flow.slot]; e != kNoEdge; e = edges_[e].next) {
+      const uint32_t c = edges_[e].constraint;
+      capacity_left_[c] -= rate * edges_[e].weight;
+      open_weight_[c] -= edges_[e].weight;
+      share_[c] = share_of(capacity_left_[c], open_weight_[c]);
+    }
   };
   while (unfrozen > 0) {
-    double level = kInfinity;
-    for (uint32_t i = 0; i < flow_count; ++i) level = std::min(level, open_cap_[i]);
+    // Ties go to the flows' caps, then to the first constraint in working-set order.
+    double level = min_cap;
     uint32_t bottleneck = kNone;
-    size_t kept = 0;
-    for (uint32_t c : open_constraints_) {
+    for (uint32_t c = 0; c < constraint_count; ++c) {  // branch-free: which one wins is data, not pattern
       const double share = share_[c];
-      open_constraints_[kept] = c;
-      kept += share != kInfinity;  // no unfrozen user left: it never binds again
       bottleneck = share < level ? c : bottleneck;
       level = std::min(share, level);
     }
-    open_constraints_.resize(kept);
-    just_frozen_.clear();
     if (bottleneck != kNone) {
       bottlenecks_.push_back(solve_resources_[bottleneck]);
-      for (uint32_t u = user_begin_[bottleneck]; u < user_begin_[bottleneck + 1]; ++u) {
-        if (flow_rate_[user_list_[u]] < 0) freeze(user_list_[u], level);
+      for (const Use& u : users_[solve_resources_[bottleneck]]) {
+        if (slot_rate_[u.slot] < 0) freeze(flows_[u.flow], level);
       }
     } else {
-      for (uint32_t i = 0; i < flow_count; ++i) {
-        if (open_cap_[i] <= level) freeze(i, flow_cap_[i]);
+      for (uint32_t f : active_) {
+        const Flow& flow = flows_[f];
+        if (slot_rate_[flow.slot] < 0 && flow.cap <= level) freeze(flow, flow.cap);
       }
     }
-    for (uint32_t i : just_frozen_) {
-      for (uint32_t e = edge_begin_[i]; e < edge_begin_[i + 1]; ++e) update_share(edges_[e].constraint);
-    }
   }
-  for (uint32_t i = 0; i < flow_count; ++i) flows_[active_[i]].rate = flow_rate_[i];
+  for (uint32_t f : active_) flows_[f].rate = slot_rate_[flows_[f].slot];
 }
 
 bool NocModel::AddOverloadedConstraints() {
