@@ -228,6 +228,7 @@ void NocModel::StartWaiting(uint32_t g) {
     Flow& flow = flows_[f];
     flow.cap_stale = true;
     stale_caps_.push_back(f);
+    started_since_solve_.push_back(f);
     if (free_slots_.empty()) {
       flow.slot = slot_count_++;
     } else {
@@ -252,6 +253,7 @@ void NocModel::Retire(uint32_t f) {
   const Flow& flow = flows_[f];
   rates_stale_ = true;
   free_slots_.push_back(flow.slot);
+  retired_since_solve_.push_back({flow.path_begin, flow.bytes, flow.rate});
   for (uint32_t k = 0; k < flow.path_size; ++k) {
     const uint32_t r = path_resources_[flow.path_begin + k];
     const double weight = flow.Weight(k);
@@ -341,7 +343,6 @@ bool NocModel::ProcessNextEvent(double limit) {
       continue;
     }
     flow.remaining = 0;
-    flow.rate = 0;
     --groups_[flow.group].active;
     touched_groups_.push_back(flow.group);
     Transfer& transfer = transfers_[flow.transfer];
@@ -353,6 +354,7 @@ bool NocModel::ProcessNextEvent(double limit) {
       completed_.push_back(flow.transfer);
     }
     Retire(f);
+    flow.rate = 0;
   }
   if (still_active_.size() != active_.size()) {
     active_.swap(still_active_);

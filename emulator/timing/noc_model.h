@@ -91,6 +91,14 @@ class NocModel {
   // working set, see ComputeRates) and throw std::logic_error if any rate differs. Rates, and so cycles,
   // stay those of the working-set solve.
   void CheckSolvesAgainstFullSolve(bool on) { check_full_solve_ = on; }
+  // How the rates were found: solves run, their rounds (a solve repeats when its working set was too
+  // small), and rate changes taken over from finished twins without a solve (ComputeRates).
+  struct SolveCounts {
+    uint64_t solves = 0;
+    uint64_t rounds = 0;
+    uint64_t takeovers = 0;
+  };
+  const SolveCounts& solve_counts() const { return solve_counts_; }
 
   std::vector<LinkUsage> LinkUsages() const;             // links that carried data
   std::vector<ResourceUsage> DramChannelUsages() const;  // per DRAM bank
@@ -153,6 +161,7 @@ class NocModel {
   void MakeHot(uint32_t resource);       // adds it to the working set
   void MarkCapsStale(uint32_t resource);  // its users' caps change when it gains or loses its last co-user
   void ComputeRates();
+  bool TakeOverRates();  // true if every started flow took the rate of a finished twin (see ComputeRates)
   void SolveWorkingSet();           // progressive filling over the working set's constraints
   bool AddOverloadedConstraints();
   void CheckAgainstFullSolve();  // true if the rates overload a shared resource outside the working set
@@ -188,6 +197,16 @@ class NocModel {
   // UsagesNow adds what is in flight. Cheaper than charging every resource on every event.
   std::vector<double> busy_since_;  // per resource with active flows: when the first of them started
   bool rates_stale_ = false;  // flows started or ended since rates were last computed
+  // What changed since then: a packet that replaces a finished one on the same route with the same size
+  // leaves the rate problem as it was (TakeOverRates).
+  struct Retired {
+    uint32_t path_begin;
+    double bytes;
+    double rate;
+  };
+  std::vector<Retired> retired_since_solve_;
+  std::vector<uint32_t> started_since_solve_;
+  std::vector<uint32_t> twins_;  // TakeOverRates' scratch: per started flow, its twin in retired_since_solve_
   // EarliestFinish, memoised: NextEventCycle is asked far more often than the NoC state changes.
   mutable double earliest_finish_ = 0;
   mutable bool earliest_finish_valid_ = false;
@@ -197,6 +216,7 @@ class NocModel {
   std::vector<char> hot_;
   std::vector<uint32_t> hot_list_;
   bool check_full_solve_ = false;
+  SolveCounts solve_counts_;
   // Active flows hold a slot each (Flow::slot), reused once they finish, so that the solve's per-flow
   // arrays stay as small as the number of flows in flight.
   uint32_t slot_count_ = 0;

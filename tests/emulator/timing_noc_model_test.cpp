@@ -198,9 +198,11 @@ TEST(NocModel, SameSubmissionsGiveTheSameCyclesAndUsage) {
   EXPECT_EQ(first, run());
 }
 
-// The rate solve runs over a working set of resources (noc_model.cpp, ComputeRates); on random traffic
-// (reads of DRAM and other cores, writes, multicasts, both NoCs, sizes from one packet to several) every
-// solve must give the rates a solve over every resource gives, and the check must not change the cycles.
+// The rate solve runs over a working set of resources, and is skipped when the packets that started are
+// twins of the ones that finished (noc_rate_solve.cpp, ComputeRates); on random traffic (reads of DRAM
+// and other cores, writes, multicasts, both NoCs, sizes from one packet to several) every solve and
+// every skip must give the rates a solve over every resource gives, and the check must not change the
+// cycles.
 TEST(NocModel, WorkingSetSolvesMatchFullSolvesOnRandomTraffic) {
   const NocParams params = Wormhole();
   std::vector<NocCoord> workers, drams;
@@ -236,6 +238,7 @@ TEST(NocModel, WorkingSetSolvesMatchFullSolvesOnRandomTraffic) {
         }
       }
     }
+    NocModel::SolveCounts counts;
     const auto run = [&](bool check) {
       NocModel model(params);
       model.CheckSolvesAgainstFullSolve(check);
@@ -246,11 +249,15 @@ TEST(NocModel, WorkingSetSolvesMatchFullSolvesOnRandomTraffic) {
       }
       model.RunToCompletion();
       for (TransferId id = 0; id < transfers.size(); ++id) done.push_back(*model.CompletionCycle(id));
+      counts = model.solve_counts();
       return done;
     };
     std::vector<uint64_t> checked;
     ASSERT_NO_THROW(checked = run(true)) << "seed " << seed;
     EXPECT_EQ(checked, run(false)) << "seed " << seed;
+    // Both paths were taken: working sets that had to grow, and skipped solves.
+    EXPECT_GT(counts.rounds, counts.solves) << "seed " << seed;
+    EXPECT_GT(counts.takeovers, 0u) << "seed " << seed;
   }
 }
 
