@@ -210,7 +210,6 @@ BENCHMARK(BM_TileGemm1024Prepared)
     ->Unit(benchmark::kMillisecond);
 
 void BM_EigenGemm1024(benchmark::State& state) {
-  Eigen::setNbThreads(1);
   const Eigen::MatrixXf a = Eigen::MatrixXf::Random(1024, 1024);
   const Eigen::MatrixXf b = Eigen::MatrixXf::Random(1024, 1024);
   Eigen::MatrixXf c(1024, 1024);

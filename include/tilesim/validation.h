@@ -19,7 +19,8 @@ namespace tilesim {
 // ---- References ----
 
 // C = A x B in fp32 with Eigen, row-major A (M x K), B (K x N), C (M x N). Give it the same bf16-rounded
-// inputs the device saw. `threads` host threads (0 = every host core; Eigen parallelises GEMM with OpenMP).
+// inputs the device saw. `threads` host threads (0 = every host core), each multiplying blocks of C's rows;
+// the result is the same for any thread count.
 // Throws std::invalid_argument if a span's size does not match its shape.
 std::vector<float> ReferenceMatmul(std::span<const float> a, std::span<const float> b, uint32_t M, uint32_t N,
                                    uint32_t K, int threads = 0);

@@ -313,7 +313,6 @@ ref::Region Evaluator::ResolveRegion(const tir::BufferRegion& region, tir::Sourc
 }  // namespace
 
 HostTensors EvaluateReference(const tir::PrimFunc& func, const HostTensors& inputs) {
-  const ref::SingleThreadedEigen single_threaded;
   Evaluator evaluator(func, inputs);
   return evaluator.Run();
 }

@@ -150,7 +150,4 @@ void Gemm(const tir::PrimFunc& func, std::vector<Storage>& storage, const tir::G
   }
 }
 
-SingleThreadedEigen::SingleThreadedEigen() : saved_threads_(Eigen::nbThreads()) { Eigen::setNbThreads(1); }
-SingleThreadedEigen::~SingleThreadedEigen() { Eigen::setNbThreads(saved_threads_); }
-
 }  // namespace tilesim::tile::ref

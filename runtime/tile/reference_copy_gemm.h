@@ -29,20 +29,4 @@ void CopyRegion(const tir::PrimFunc& func, const Region& src, const Region& dst,
 void Gemm(const tir::PrimFunc& func, std::vector<Storage>& storage, const tir::GemmStmt& gemm,
           tir::SourceLocation location);
 
-// Holds Eigen to one thread while alive and then restores its previous setting. Eigen parallelises GEMM
-// with OpenMP over every host core by default; the reference multiplies small blocks, where each fork and
-// join costs more than it saves (measured: 1024^3 in 128x128 blocks 45 ms on one thread, 0.3-1.8 s with
-// two on a busy 2-core host). Eigen's thread count is process-wide: do not run this concurrently with
-// code that sets it (ReferenceMatmul).
-class SingleThreadedEigen {
- public:
-  SingleThreadedEigen();
-  ~SingleThreadedEigen();
-  SingleThreadedEigen(const SingleThreadedEigen&) = delete;
-  SingleThreadedEigen& operator=(const SingleThreadedEigen&) = delete;
-
- private:
-  int saved_threads_;
-};
-
 }  // namespace tilesim::tile::ref
