@@ -35,6 +35,7 @@ void NocModel::ComputeRates() {
   }
   stale_caps_.clear();
   slot_rate_.resize(slot_count_);
+  slot_edges_.resize(slot_count_);
   // When the flows that started are twins of the ones that finished (same route, same packet size: the
   // next tile of a stream taking its predecessor's place), the problem is the old one with flows renamed,
   // and max-min fair rates are unique: each new flow runs at its twin's rate. A GEMM's replay skips
@@ -52,7 +53,6 @@ void NocModel::ComputeRates() {
   }
   prev_rate_.resize(active_.size());
   for (uint32_t i = 0; i < active_.size(); ++i) prev_rate_[i] = flows_[active_[i]].rate;
-  slot_edges_.resize(slot_count_);
   // Of the ~100 resources coupling the ~20 flows in flight of a GEMM, fewer than ten freeze flows in a
   // solve; the rest never bind. So the solve runs over a working set (hot_): the constraints that were
   // bottlenecks last time and the resources of flows started since. The max-min fair rates of that
