@@ -4,7 +4,7 @@
 #   make test    the same set-up, then the whole test suite through ctest
 #
 #   make asan    the test suite under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)
-#   make tsan    the scheduler tests under ThreadSanitizer (build-tsan/)
+#   make tsan    the tests of code that runs host threads (label "threads") under ThreadSanitizer (build-tsan/)
 #   make bench   the benchmarks (emulated GEMM vs Eigen, VM instructions per second)
 #   make install PREFIX=/usr/local
 
@@ -41,7 +41,7 @@ asan: deps
 tsan: deps
 	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTILESIM_SANITIZE=thread -DTILESIM_BUILD_BENCHMARKS=OFF
 	cmake --build build-tsan -j $(JOBS)
-	TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure -j $(JOBS) -L scheduler
+	TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure -j $(JOBS) -L threads
 
 bench: build
 	$(BUILD_DIR)/benchmarks/tilesim_benchmarks
