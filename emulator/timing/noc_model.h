@@ -163,8 +163,8 @@ class NocModel {
   void ComputeRates();
   bool TakeOverRates();  // true if every started flow took the rate of a finished twin (see ComputeRates)
   void SolveWorkingSet();           // progressive filling over the working set's constraints
-  bool AddOverloadedConstraints();
-  void CheckAgainstFullSolve();  // true if the rates overload a shared resource outside the working set
+  bool AddOverloadedConstraints();  // true if the rates overload a shared resource outside the working set
+  void CheckAgainstFullSolve();     // CheckSolvesAgainstFullSolve's check
   bool ProcessNextEvent(double limit);  // false when no event is due at or before `limit`
   void Progress(double dt);
   double EarliestFinish() const;  // when the first active flow finishes at its current rate
