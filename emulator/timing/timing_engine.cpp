@@ -115,14 +115,20 @@ class Engine {
  private:
   uint32_t CoreIndex(CoreCoord c) const { return c.y * log_.device.grid_x + c.x; }
   NocCoord WorkerNoc(CoreCoord c) const { return NocCoord{log_.device.worker_noc_x[c.x], log_.device.worker_noc_y[c.y]}; }
-  std::optional<uint32_t> CoreAtNoc(uint32_t x, uint32_t y) const {
-    for (uint32_t cx = 0; cx < log_.device.grid_x; ++cx) {
-      if (log_.device.worker_noc_x[cx] != x) continue;
-      for (uint32_t cy = 0; cy < log_.device.grid_y; ++cy) {
-        if (log_.device.worker_noc_y[cy] == y) return cy * log_.device.grid_x + cx;
+  // Calls f(core index, NoC coordinate) for every worker core inside the rectangle, row by row.
+  template <class F>
+  void ForEachWorkerIn(const noc::NocRect& rect, F f) const {
+    for (uint32_t cy = 0; cy < log_.device.grid_y; ++cy) {
+      for (uint32_t cx = 0; cx < log_.device.grid_x; ++cx) {
+        const NocCoord n = WorkerNoc({cx, cy});
+        if (rect.Contains(n.x, n.y)) f(cy * log_.device.grid_x + cx, n);
       }
     }
-    return std::nullopt;
+  }
+  std::optional<uint32_t> CoreAtNoc(uint32_t x, uint32_t y) const {
+    std::optional<uint32_t> found;
+    ForEachWorkerIn(noc::MakeRect(x, y, x, y), [&](uint32_t core, NocCoord) { found = core; });
+    return found;
   }
   std::string Where(const Context& c) const {
     return fmt::format("core ({},{}) {} '{}' event {}", c.log->core.x, c.log->core.y, ToString(c.log->role), c.log->kernel,
@@ -238,14 +244,9 @@ void Engine::SemaphoreWrite(Context& c, const KernelEvent& e) {
   // Multicast set: every worker in the rectangle, the sender only with loopback.
   const bool loopback = op == Intrinsic::noc_semaphore_set_multicast_loopback_src;
   const noc::DecodedNocAddress d = noc::Decode(e.args[1]);
-  for (uint32_t cy = 0; cy < log_.device.grid_y; ++cy) {
-    for (uint32_t cx = 0; cx < log_.device.grid_x; ++cx) {
-      const NocCoord n = WorkerNoc({cx, cy});
-      const uint32_t core = cy * log_.device.grid_x + cx;
-      if (!d.rect.Contains(n.x, n.y) || (core == c.core && !loopback)) continue;
-      remote(core, static_cast<uint32_t>(d.local), e.value, false, n);
-    }
-  }
+  ForEachWorkerIn(d.rect, [&](uint32_t core, NocCoord n) {
+    if (core != c.core || loopback) remote(core, static_cast<uint32_t>(d.local), e.value, false, n);
+  });
 }
 
 // Re-evaluates a blocked context's condition; true (and the clock moved past the stall) if it holds.
@@ -539,12 +540,8 @@ void Engine::Collect() {
     uint64_t destinations = 1;
     if (t.op == NocOp::MulticastWrite) {
       destinations = 0;
-      for (uint32_t cy = 0; cy < log_.device.grid_y; ++cy)
-        for (uint32_t cx = 0; cx < log_.device.grid_x; ++cx) {
-          const NocCoord n = WorkerNoc({cx, cy});
-          destinations += noc::MakeRect(t.mcast_start.x, t.mcast_start.y, t.mcast_end.x, t.mcast_end.y).Contains(n.x, n.y) &&
-                          !(n == t.initiator);
-        }
+      ForEachWorkerIn(noc::MakeRect(t.mcast_start.x, t.mcast_start.y, t.mcast_end.x, t.mcast_end.y),
+                      [&](uint32_t, NocCoord n) { destinations += !(n == t.initiator); });
     }
     if (dram) result_.dram_bytes += t.bytes;
     result_.noc_bytes += t.bytes * destinations;
