@@ -126,11 +126,13 @@ NocModel::Route NocModel::MakeRoute(const NocTransfer& t) {
   if (t.op == NocOp::MulticastWrite) {
     MulticastTree tree = MulticastRoute(t.noc, t.initiator, t.mcast_start, t.mcast_end, grid_);
     for (NocCoord c : tree.destinations) {
-      if (params_.shape.IsWorker(c)) sinks.push_back(c);  // other tile types opt out of multicast
+      // Other tile types opt out of multicast.
+      if (params_.shape.IsWorker(c) && !(t.sender_excluded && c == t.initiator)) sinks.push_back(c);
     }
     if (sinks.empty()) {
-      throw std::invalid_argument(fmt::format("NoC transfer: multicast rectangle ({}, {})-({}, {}) holds no worker tile",
-                                              t.mcast_start.x, t.mcast_start.y, t.mcast_end.x, t.mcast_end.y));
+      throw std::invalid_argument(fmt::format("NoC transfer: multicast rectangle ({}, {})-({}, {}) holds no worker tile{}",
+                                              t.mcast_start.x, t.mcast_start.y, t.mcast_end.x, t.mcast_end.y,
+                                              t.sender_excluded ? " but the sender" : ""));
     }
     links = std::move(tree.links);
     vc = VcClass::Multicast;
@@ -185,8 +187,9 @@ TransferId NocModel::Submit(const NocTransfer& t) {
   const auto byte = [](uint32_t v) { return static_cast<uint64_t>(v); };
   const NocCoord a = multicast ? t.mcast_start : t.target;
   const NocCoord b = multicast ? t.mcast_end : NocCoord{};
-  const uint64_t key = byte(static_cast<uint32_t>(t.op)) << 49 | byte(t.noc) << 48 | byte(t.initiator.x) << 40 |
-                       byte(t.initiator.y) << 32 | byte(a.x) << 24 | byte(a.y) << 16 | byte(b.x) << 8 | byte(b.y);
+  const uint64_t key = byte(t.sender_excluded) << 51 | byte(static_cast<uint32_t>(t.op)) << 49 | byte(t.noc) << 48 |
+                       byte(t.initiator.x) << 40 | byte(t.initiator.y) << 32 | byte(a.x) << 24 | byte(a.y) << 16 |
+                       byte(b.x) << 8 | byte(b.y);
   auto found = routes_.find(key);
   if (found == routes_.end()) found = routes_.emplace(key, MakeRoute(t)).first;
   const Route& route = found->second;

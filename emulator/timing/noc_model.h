@@ -41,6 +41,9 @@ struct NocTransfer {
   NocCoord target;           // Read: where the data is; Write: where it goes
   NocCoord mcast_start;      // MulticastWrite: two opposite corners of the destination rectangle
   NocCoord mcast_end;
+  // MulticastWrite: the initiator is no destination even inside the rectangle (noc_async_write_multicast
+  // without loopback_src). Measured traces do not say, so their rectangles count whole.
+  bool sender_excluded = false;
   uint64_t bytes = 0;
   uint64_t issue_cycle = 0;  // when the command was issued; not earlier than NocModel::now()
 };

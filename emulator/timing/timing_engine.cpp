@@ -203,6 +203,7 @@ void Engine::SubmitTransfer(Context& c, const KernelEvent& e) {
     t.op = NocOp::MulticastWrite;
     t.mcast_start = NocCoord{d.rect.x_start, d.rect.y_start};
     t.mcast_end = NocCoord{d.rect.x_end, d.rect.y_end};
+    t.sender_excluded = op == Intrinsic::noc_async_write_multicast;  // the emulator's semantics too
   }
   if (t.bytes == 0) return;
   noc_.AdvanceTo(c.t);
@@ -541,7 +542,7 @@ void Engine::Collect() {
     if (t.op == NocOp::MulticastWrite) {
       destinations = 0;
       ForEachWorkerIn(noc::MakeRect(t.mcast_start.x, t.mcast_start.y, t.mcast_end.x, t.mcast_end.y),
-                      [&](uint32_t, NocCoord n) { destinations += !(n == t.initiator); });
+                      [&](uint32_t, NocCoord n) { destinations += !(t.sender_excluded && n == t.initiator); });
     }
     if (dram) result_.dram_bytes += t.bytes;
     result_.noc_bytes += t.bytes * destinations;

@@ -108,6 +108,22 @@ TEST(TimingEngine, ReadBarrierEndsWhenTheNocModelSaysTheReadLanded) {
   EXPECT_EQ(r.dram_bytes, 2048u);
 }
 
+// A multicast over the first two cores of row 0, sent by core (0,0): without loopback_src it reaches one
+// core (the emulator leaves the sender out), with it both; the NoC bytes count the destinations.
+TEST(TimingEngine, AMulticastCountsItsSenderOnlyWithLoopback) {
+  const DeviceProfile profile;
+  const auto noc_bytes = [&](Intrinsic op) {
+    ProgramEventLog log = Base();
+    const noc::NocRect row = noc::MakeRect(log.device.worker_noc_x[0], log.device.worker_noc_y[0],
+                                           log.device.worker_noc_x[1], log.device.worker_noc_y[0]);
+    log.contexts.push_back(Ctx(KernelRole::DataMovement0, {Ev(op, 0x20000, noc::EncodeMulticast(row, 0x20000), 2048, 2),
+                                                           Ev(Intrinsic::noc_async_write_barrier)}));
+    return ReplayEventLog(log, profile).noc_bytes;
+  };
+  EXPECT_EQ(noc_bytes(Intrinsic::noc_async_write_multicast), 2048u);
+  EXPECT_EQ(noc_bytes(Intrinsic::noc_async_write_multicast_loopback_src), 2u * 2048u);
+}
+
 TEST(TimingEngine, RemoteSemaphoreWaitEndsAfterTheWriteLatency) {
   const DeviceProfile profile;
   ProgramEventLog log = Base();

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -145,6 +146,28 @@ TEST(NocModel, AMulticastCrossesEveryTreeLinkOnce) {
   const std::vector<LinkUsage> links = model.LinkUsages();
   EXPECT_EQ(links.size(), 5u);
   for (const LinkUsage& l : links) EXPECT_NEAR(l.usage.bytes, 4096, 1e-6);
+}
+
+// noc_async_write_multicast without loopback_src leaves the sender out even when its rectangle holds it:
+// then a write into the sender's L1 does not share its ejection port with the multicast and runs as if
+// alone; with the sender counted in, the two share it.
+TEST(NocModel, AMulticastThatExcludesItsSenderDoesNotEjectThere) {
+  const auto write_cycles = [](std::optional<bool> sender_excluded) {
+    NocModel model(Wormhole());
+    if (sender_excluded) {
+      NocTransfer multicast = Write({2, 2}, {0, 0}, 8192);
+      multicast.op = NocOp::MulticastWrite;
+      multicast.mcast_start = {2, 2};
+      multicast.mcast_end = {3, 2};
+      multicast.sender_excluded = *sender_excluded;
+      model.Submit(multicast);
+    }
+    const TransferId write = model.Submit(Write({5, 5}, {2, 2}, 8192));
+    return model.RunUntilComplete(write);
+  };
+  const uint64_t alone = write_cycles(std::nullopt);
+  EXPECT_EQ(write_cycles(true), alone);
+  EXPECT_GT(write_cycles(false), alone);
 }
 
 TEST(NocModel, LinkUsageCountsBytesAndBusyCycles) {
