@@ -83,7 +83,9 @@ TEST_F(CompileKernelCli, MissingDefinesAndCompileArgsAreReported) {
   const Output no_args = RunCli("compile-kernel '" + kernel_.string() + "' --role writer -D BLOCK=1 -o '" + output_.string() + "'");
   EXPECT_EQ(no_args.exit_code, 2);
   EXPECT_NE(no_args.err.find("compile-time arg 0 requested, 0 given"), std::string::npos) << no_args.err;
-  const Output bad_args = RunCli(Compile().replace(Compile().find("16"), 2, "16,x"));
+  std::string bad_args_command = Compile();  // (the temporary directory's name holds the pid: find the flag)
+  bad_args_command.replace(bad_args_command.find("--compile-args 16"), 17, "--compile-args 16,x");
+  const Output bad_args = RunCli(bad_args_command);
   EXPECT_EQ(bad_args.exit_code, 2);
   EXPECT_NE(bad_args.err.find("'x' in --compile-args"), std::string::npos) << bad_args.err;
   const Output bad_role = RunCli("compile-kernel '" + kernel_.string() + "' --role gpu -o '" + output_.string() + "'");
