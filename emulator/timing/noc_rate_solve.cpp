@@ -45,10 +45,7 @@ void NocModel::ComputeRates() {
   started_since_solve_.clear();
   if (same_problem) {
     ++solve_counts_.takeovers;
-    if (check_full_solve_) {
-      for (uint32_t f : active_) slot_rate_[flows_[f].slot] = flows_[f].rate;
-      CheckAgainstFullSolve();
-    }
+    if (check_full_solve_) CheckAgainstFullSolve();
     return;
   }
   prev_rate_.resize(active_.size());
